@@ -1,0 +1,213 @@
+/**
+ * The entry point of a DataStream program: configure the job, create sources, then `execute()`.
+ */
+import { InvalidJobError } from "../core/errors.ts";
+import { defaultExecutionConfig, type ExecutionConfig, type RuntimeExecutionMode } from "./config.ts";
+import { DataStream, type SingleOutputStreamOperator, type StreamHost } from "./datastream.ts";
+import {
+  findExecutor,
+  getPlanCapture,
+  nextExecutionIndex,
+  type JobClient,
+  type JobExecutionResult,
+  type JobPlan,
+} from "./executor.ts";
+import { getLauncherContext } from "./launcher.ts";
+import type { Source } from "./source.ts";
+import { CollectionSource } from "./sources/collection.ts";
+import { NumberSequenceSource } from "./sources/sequence.ts";
+import { TextFileSource } from "./sources/textfile.ts";
+import { SourceTransformation, type Transformation } from "./transformations.ts";
+import { WatermarkStrategy } from "./watermarks.ts";
+
+/** Handlers for `executeAndCollect` sinks registered in the current plan. */
+type CollectRegistry = Map<string, (records: unknown[]) => void>;
+
+/** Builds and runs streaming and batch jobs. */
+export class StreamExecutionEnvironment implements StreamHost {
+  private readonly config: ExecutionConfig;
+  private transformations: Transformation[] = [];
+  private collectors: CollectRegistry = new Map();
+  private collectSeq = 0;
+
+  private constructor(config: ExecutionConfig) {
+    this.config = config;
+  }
+
+  /**
+   * The environment for this program. Defaults come from the launcher (`strom run --parallelism`)
+   * and can be overridden with `options` or the setters.
+   */
+  static getExecutionEnvironment(options: Partial<ExecutionConfig> = {}): StreamExecutionEnvironment {
+    const launcher = getLauncherContext();
+    const config: ExecutionConfig = { ...defaultExecutionConfig() };
+    if (launcher.parallelism !== undefined) config.parallelism = launcher.parallelism;
+    if (launcher.target !== undefined) config.target = launcher.target;
+    if (launcher.progressInterval !== undefined) config.progressInterval = launcher.progressInterval;
+    Object.assign(config, options);
+    validateParallelism(config.parallelism, "parallelism");
+    return new StreamExecutionEnvironment(config);
+  }
+
+  /** A local environment with the given default parallelism. */
+  static createLocalEnvironment(parallelism?: number, options: Partial<ExecutionConfig> = {}): StreamExecutionEnvironment {
+    const env = StreamExecutionEnvironment.getExecutionEnvironment(options);
+    if (parallelism !== undefined) env.setParallelism(parallelism);
+    return env;
+  }
+
+  /** Sets the default parallelism of operators. */
+  setParallelism(parallelism: number): this {
+    validateParallelism(parallelism, "parallelism");
+    this.config.parallelism = parallelism;
+    return this;
+  }
+
+  /** Default parallelism of operators. */
+  getParallelism(): number {
+    return this.config.parallelism;
+  }
+
+  /** Sets the default max parallelism (the number of key groups; an upper bound for rescaling). */
+  setMaxParallelism(maxParallelism: number): this {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > 32768) {
+      throw new RangeError(`max parallelism must be an integer in 1..32768, got ${maxParallelism}`);
+    }
+    this.config.maxParallelism = maxParallelism;
+    return this;
+  }
+
+  /** Default max parallelism. */
+  getMaxParallelism(): number {
+    return this.config.maxParallelism;
+  }
+
+  /** Streaming, batch, or automatic (batch when every source is bounded). */
+  setRuntimeMode(mode: RuntimeExecutionMode): this {
+    if (mode !== "STREAMING" && mode !== "BATCH" && mode !== "AUTOMATIC") {
+      throw new RangeError(`unknown runtime mode '${String(mode)}': use STREAMING, BATCH or AUTOMATIC`);
+    }
+    this.config.runtimeMode = mode;
+    return this;
+  }
+
+  /** Max ms a partly filled network buffer waits before it is sent (latency vs throughput). */
+  setBufferTimeout(ms: number): this {
+    this.config.bufferTimeout = ms;
+    return this;
+  }
+
+  /** Turns operator chaining off for the whole job. */
+  disableOperatorChaining(): this {
+    this.config.chaining = false;
+    return this;
+  }
+
+  /** Interval of periodic watermarks, ms. */
+  setAutoWatermarkInterval(ms: number): this {
+    this.config.autoWatermarkInterval = ms;
+    return this;
+  }
+
+  /**
+   * Registers a class so its instances keep their prototype when they cross worker threads. The
+   * name defaults to the class name and must be unique in the job.
+   */
+  registerType(ctor: new (...args: any[]) => unknown, name: string = ctor.name): this {
+    const existing = this.config.registeredTypes[name];
+    if (existing && existing !== ctor) throw new InvalidJobError(`a different class is already registered as '${name}'`);
+    this.config.registeredTypes[name] = ctor;
+    return this;
+  }
+
+  /** The job's settings (mutable until execute). */
+  getConfig(): ExecutionConfig {
+    return this.config;
+  }
+
+  /** A stream of the given elements (a non-parallel source, so their order is kept). */
+  fromElements<T>(...elements: T[]): DataStream<T> {
+    return this.fromCollection(elements);
+  }
+
+  /** A stream of an array's elements (non-parallel, order kept). */
+  fromCollection<T>(elements: readonly T[]): DataStream<T> {
+    return this.fromSource(new CollectionSource<T>([...elements]), WatermarkStrategy.noWatermarks(), "Collection Source").setParallelism(1);
+  }
+
+  /** A parallel stream of the numbers `from..to` (inclusive). */
+  fromSequence(from: number, to: number): DataStream<number> {
+    return this.fromSource(new NumberSequenceSource(from, to), WatermarkStrategy.noWatermarks(), "Sequence Source");
+  }
+
+  /** The lines of a text file, or of every file in a directory. */
+  readTextFile(path: string): DataStream<string> {
+    return this.fromSource(new TextFileSource(path), WatermarkStrategy.noWatermarks(), `Text File Source(${path})`);
+  }
+
+  /** A stream read by `source`, with event time from `watermarkStrategy`. */
+  fromSource<T>(source: Source<T, any>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): SingleOutputStreamOperator<T> {
+    if (!source || typeof source.createReader !== "function" || typeof source.createSplits !== "function") {
+      throw new TypeError(`fromSource('${sourceName}'): expected a Source with createSplits() and createReader()`);
+    }
+    const t = new SourceTransformation<T>(sourceName, source, watermarkStrategy, -1);
+    return DataStream.wrapOperator<T>(this, this.addTransformation(t));
+  }
+
+  /** Registers a plan node; called by streams. Returns the node. */
+  addTransformation<X extends Transformation>(t: X): X {
+    t.id = this.transformations.length;
+    this.transformations.push(t);
+    return t;
+  }
+
+  /** Registers an `executeAndCollect` handler and returns its id. */
+  registerCollector(handler: (records: unknown[]) => void): string {
+    const id = `collect-${this.collectSeq++}`;
+    this.collectors.set(id, handler);
+    return id;
+  }
+
+  /** The plan of the program so far. */
+  getPlan(jobName = "Strom Job", executionIndex = 0): JobPlan {
+    return {
+      jobName,
+      transformations: [...this.transformations],
+      config: { ...this.config, registeredTypes: { ...this.config.registeredTypes } },
+      executionIndex,
+    };
+  }
+
+  /** Runs the job and resolves when it ends (never, for an unbounded job, until cancelled). */
+  async execute(jobName = "Strom Job"): Promise<JobExecutionResult> {
+    const client = await this.executeAsync(jobName);
+    return client.getJobExecutionResult();
+  }
+
+  /** Submits the job and resolves with a client to await or cancel it. */
+  async executeAsync(jobName = "Strom Job"): Promise<JobClient> {
+    if (this.transformations.length === 0) {
+      throw new InvalidJobError("no operators defined in the job: add a source and a sink before execute()");
+    }
+    const plan = this.getPlan(jobName, nextExecutionIndex());
+    const collectors = this.collectors;
+    this.transformations = [];
+    this.collectors = new Map();
+    const capture = getPlanCapture();
+    if (capture) {
+      // A worker thread re-loading the module: hand the plan over; code after execute() must not run here.
+      const result = capture.capture(plan);
+      return { jobId: "captured", getJobExecutionResult: () => result, cancel: async () => {} };
+    }
+    const executor = findExecutor(plan.config.target);
+    return executor.submit(plan, (collectId, records) => {
+      const h = collectors.get(collectId);
+      if (!h) throw new Error(`internal error: no collector '${collectId}'`);
+      h(records);
+    });
+  }
+}
+
+function validateParallelism(p: number, what: string): void {
+  if (!Number.isInteger(p) || p < 1) throw new RangeError(`${what} must be a positive integer, got ${p}`);
+}

@@ -1,0 +1,112 @@
+/**
+ * Entry point of a TaskManager slot (a worker thread). It re-loads the job module with a plan
+ * capture installed, so the module's `execute()` hands over its plan instead of running; it
+ * rebuilds the same graphs, checks the fingerprint, deploys the subtasks of its slot and reports to
+ * the JobManager. Code after `await env.execute()` never runs here.
+ */
+import { parentPort, workerData, type MessagePort } from "node:worker_threads";
+import { JobExecutionResult, setPlanCapture, type JobPlan } from "../api/executor.ts";
+import { setLauncherContext } from "../api/launcher.ts";
+import { systemTimerScheduler } from "../core/time.ts";
+import { DataOutputView, TypeRegistry } from "../core/serialization.ts";
+import { Deployment } from "../runtime/deployment.ts";
+import { compilePlan } from "./compile.ts";
+import { PortTransport } from "./port-transport.ts";
+import { toErrorInfo, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+let deployment: Deployment | null = null;
+let captured = false;
+
+function send(msg: FromWorker, transfer?: ArrayBuffer[]): void {
+  port.postMessage(msg, transfer);
+}
+
+function failed(e: unknown, where: string): void {
+  send({ type: "failed", error: toErrorInfo(e), where });
+}
+
+function deploy(plan: JobPlan): void {
+  const { graph, fingerprint } = compilePlan(plan);
+  if (fingerprint !== init.fingerprint) {
+    throw new Error(
+      `slot ${init.slot} rebuilt a different job graph from ${init.moduleUrl} (fingerprint ${fingerprint}, expected ${init.fingerprint}): ` +
+        "a job module must build the same job in every worker; avoid randomness, clocks or environment checks while building the graph",
+    );
+  }
+  const registry = new TypeRegistry();
+  for (const [name, ctor] of Object.entries(plan.config.registeredTypes)) registry.register(name, ctor);
+  const transport = new PortTransport(new Map<number, MessagePort>(init.peers));
+  deployment = new Deployment(
+    { graph, slots: [init.slot], splits: new Map(init.splits), transport, timers: systemTimerScheduler, attemptNumber: 0 },
+    {
+      taskFinished: (vertexId, subtask, accumulators) => send({ type: "taskFinished", vertexId, subtask, accumulators }),
+      taskFailed: (vertexId, subtask, error) => {
+        const v = graph.jobGraph.vertices[vertexId]!;
+        failed(error, `task '${v.name}' (${subtask + 1}/${v.parallelism})`);
+      },
+      collect: (collectId, records) => {
+        const out = new DataOutputView(64 * 1024, registry);
+        try {
+          out.writeUint32(records.length);
+          for (const r of records) out.writeValue(r);
+        } catch (e) {
+          throw new Error(`executeAndCollect(): a record cannot be sent to the client: ${(e as Error).message}`, { cause: e });
+        }
+        const bytes = out.toUint8Array();
+        send({ type: "collect", collectId, bytes }, [bytes.buffer as ArrayBuffer]);
+      },
+    },
+  );
+  send({ type: "ready" });
+}
+
+port.on("message", (msg: ToWorker) => {
+  switch (msg.type) {
+    case "start":
+      deployment?.start();
+      break;
+    case "cancel":
+      void (deployment?.cancel() ?? Promise.resolve()).then(() => send({ type: "cancelled" }));
+      break;
+    case "metrics":
+      send({ type: "metrics", id: msg.id, metrics: deployment?.metrics() ?? {} });
+      break;
+  }
+});
+
+setLauncherContext(init.launcher);
+setPlanCapture({
+  capture(plan: JobPlan): Promise<JobExecutionResult> {
+    if (plan.executionIndex < init.executionIndex) {
+      const prev = init.previousResults[plan.executionIndex];
+      return Promise.resolve(new JobExecutionResult(prev?.jobName ?? plan.jobName, prev?.netRuntime ?? 0, prev?.accumulators ?? {}));
+    }
+    if (plan.executionIndex === init.executionIndex && !captured) {
+      captured = true;
+      try {
+        deploy(plan);
+      } catch (e) {
+        failed(e, `slot ${init.slot}`);
+      }
+    }
+    // The awaiting module code must never continue in a worker.
+    return new Promise<JobExecutionResult>(() => {});
+  },
+});
+
+import(init.moduleUrl).then(
+  () => {
+    if (!captured) {
+      failed(
+        new Error(
+          `the job module ${init.moduleUrl} finished loading in a worker without reaching execute() call #${init.executionIndex + 1}; ` +
+            "build and execute the job at the module's top level (or run it with target 'thread')",
+        ),
+        `slot ${init.slot}`,
+      );
+    }
+  },
+  (e: unknown) => failed(e, `loading the job module ${init.moduleUrl} in slot ${init.slot}`),
+);

@@ -1,0 +1,188 @@
+/**
+ * Deploys the subtasks of some slots of an ExecutionGraph into the current thread: creates the
+ * tasks, wires local channels between subtasks hosted here and remote channels (through a
+ * {@link Transport}) to subtasks hosted elsewhere, and runs them on one {@link TaskScheduler}.
+ */
+import type { TimerScheduler } from "../core/time.ts";
+import { TypeRegistry } from "../core/serialization.ts";
+import type { ExecutionGraph } from "../graph/execution-graph.ts";
+import { inputKey, outputKey } from "../graph/execution-graph.ts";
+import { InputChannel, LocalChannelWriter, RemoteChannelWriter, type ChannelWriter } from "./network/channels.ts";
+import { createSelector } from "./network/partitioners.ts";
+import { RecordWriter } from "./network/record-writer.ts";
+import type { Transport } from "./network/transport.ts";
+import type { AccumulatorSnapshot } from "./runtime-context.ts";
+import { TaskScheduler } from "./scheduler.ts";
+import { StreamTask, type TaskEnvironment, type TaskMetrics } from "./task.ts";
+
+/** Callbacks from the deployed tasks to whoever hosts them (a worker, or the thread executor). */
+export interface DeploymentListener {
+  /** A task finished normally. */
+  taskFinished(vertexId: number, subtask: number, accumulators: Record<string, AccumulatorSnapshot>): void;
+  /** A task failed; the job must stop. */
+  taskFailed(vertexId: number, subtask: number, error: unknown): void;
+  /** Records for an `executeAndCollect` client. */
+  collect(collectId: string, records: unknown[]): void;
+}
+
+/** What to deploy. */
+export interface DeploymentSpec {
+  /** The parallel plan (rebuilt identically wherever it is deployed). */
+  readonly graph: ExecutionGraph;
+  /** Slots hosted by this deployment. */
+  readonly slots: readonly number[];
+  /** Source splits per vertex id, indexed by subtask. */
+  readonly splits: ReadonlyMap<number, unknown[][]>;
+  /** Transport to slots hosted elsewhere (null when every slot is hosted here). */
+  readonly transport: Transport | null;
+  /** Processing-time clock. */
+  readonly timers: TimerScheduler;
+  /** Restart attempt number. */
+  readonly attemptNumber: number;
+}
+
+/** Per-vertex counters summed over the hosted subtasks. */
+export type VertexMetrics = Record<number, TaskMetrics>;
+
+/** The tasks of some slots, running in this thread. */
+export class Deployment {
+  /** The tasks, in vertex order. */
+  readonly tasks: StreamTask[] = [];
+  private readonly scheduler = new TaskScheduler();
+  private readonly spec: DeploymentSpec;
+  private readonly listener: DeploymentListener;
+  private readonly remoteWriters = new Map<number, RemoteChannelWriter>();
+  private readonly remoteInputs = new Map<number, InputChannel>();
+
+  /** Creates (but does not start) the tasks. */
+  constructor(spec: DeploymentSpec, listener: DeploymentListener) {
+    this.spec = spec;
+    this.listener = listener;
+    const { graph } = spec;
+    const sg = graph.jobGraph.streamGraph;
+    const hosted = new Set(spec.slots);
+    const registry = new TypeRegistry();
+    for (const [name, ctor] of Object.entries(sg.config.registeredTypes)) registry.register(name, ctor);
+    const credits = Math.max(1, sg.config.channelCredits);
+    const batchSize = Math.max(1, sg.config.bufferRecords);
+    const env: TaskEnvironment = {
+      jobName: sg.jobName,
+      batch: sg.batch,
+      config: sg.config,
+      timers: spec.timers,
+      attemptNumber: spec.attemptNumber,
+      wake: () => this.scheduler.wake(),
+      collectToClient: (id, records) => listener.collect(id, records),
+    };
+
+    // Input channels of hosted consumers, by channel id.
+    const inputsById = new Map<number, InputChannel>();
+    const inputsOf = new Map<string, InputChannel[]>();
+    for (const v of graph.jobGraph.vertices) {
+      for (let s = 0; s < v.parallelism; s++) {
+        if (!hosted.has(s)) continue;
+        const list = graph.inputChannels.get(inputKey(v.id, s))!.map((ch, i) => {
+          const remote = !hosted.has(ch.producerSubtask);
+          const ic = new InputChannel(i, ch.edge.typeNumber, ch.id, remote, registry);
+          inputsById.set(ch.id, ic);
+          if (remote) {
+            this.remoteInputs.set(ch.id, ic);
+            const producerSlot = ch.producerSubtask;
+            ic.onConsumed = () => spec.transport!.sendCredit(producerSlot, ch.id, 1);
+          } else {
+            ic.onConsumed = () => this.scheduler.wake();
+          }
+          return ic;
+        });
+        inputsOf.set(inputKey(v.id, s), list);
+      }
+    }
+
+    for (const v of graph.jobGraph.vertices) {
+      for (let s = 0; s < v.parallelism; s++) {
+        if (!hosted.has(s)) continue;
+        const writers = new Map<number, RecordWriter>();
+        for (const edge of v.outputs) {
+          const target = graph.jobGraph.vertices[edge.targetVertex]!;
+          const channels = graph.outputChannels.get(outputKey(edge.id, s))!;
+          const cws: ChannelWriter[] = channels.map((ch) => {
+            const local = inputsById.get(ch.id);
+            if (local && hosted.has(ch.consumerSubtask)) return new LocalChannelWriter(local, credits, batchSize);
+            if (!spec.transport) throw new Error(`internal error: channel ${ch.id} needs a transport`);
+            const w = new RemoteChannelWriter(
+              spec.transport,
+              ch.consumerSubtask,
+              ch.id,
+              credits,
+              batchSize,
+              registry,
+              `emitted by '${edge.sourceName}' towards '${edge.targetName}'`,
+            );
+            this.remoteWriters.set(ch.id, w);
+            return w;
+          });
+          const selector = createSelector(edge.partitioner, {
+            numChannels: cws.length,
+            producerSubtask: s,
+            consumerMaxParallelism: target.maxParallelism,
+            consumerName: edge.targetName,
+          });
+          writers.set(edge.id, new RecordWriter(cws, selector, edge.partitioner.kind === "forward"));
+        }
+        const splits = spec.splits.get(v.id)?.[s] ?? [];
+        const task = new StreamTask(v, s, env, inputsOf.get(inputKey(v.id, s))!, writers, splits);
+        task.onDone = (t) => this.onTaskDone(t);
+        this.tasks.push(task);
+        this.scheduler.add(task);
+      }
+    }
+    spec.transport?.setHandlers(
+      (channelId, bytes) => {
+        const ic = this.remoteInputs.get(channelId);
+        if (!ic) throw new Error(`internal error: buffer for unknown channel ${channelId}`);
+        ic.push(bytes);
+      },
+      (channelId, n) => {
+        const w = this.remoteWriters.get(channelId);
+        if (!w) throw new Error(`internal error: credit for unknown channel ${channelId}`);
+        w.addCredit(n);
+        this.scheduler.wake();
+      },
+    );
+  }
+
+  /** Opens every task and starts scheduling. */
+  start(): void {
+    for (const t of this.tasks) t.start();
+    this.scheduler.wake();
+  }
+
+  private onTaskDone(task: StreamTask): void {
+    const st = task.state;
+    if (st.kind === "FINISHED") {
+      this.listener.taskFinished(task.vertex.id, task.subtaskIndex, task.accumulators());
+    } else if (st.kind === "FAILED") {
+      this.scheduler.stop();
+      this.listener.taskFailed(task.vertex.id, task.subtaskIndex, st.error);
+    }
+  }
+
+  /** Cancels every task. */
+  async cancel(): Promise<void> {
+    this.scheduler.stop();
+    await Promise.all(this.tasks.map((t) => t.cancel()));
+  }
+
+  /** Counters per vertex, summed over hosted subtasks. */
+  metrics(): VertexMetrics {
+    const out: VertexMetrics = {};
+    for (const t of this.tasks) {
+      const m = t.metrics();
+      const acc = (out[t.vertex.id] ??= { recordsIn: 0, sourceRecordsOut: 0, sinkRecordsIn: 0 });
+      acc.recordsIn += m.recordsIn;
+      acc.sourceRecordsOut += m.sourceRecordsOut;
+      acc.sinkRecordsIn += m.sinkRecordsIn;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,288 @@
+/**
+ * Channels between subtasks. A producer writes records into a {@link ChannelWriter}; records are
+ * batched (never one message per record) and delivered to the consumer's {@link InputChannel}.
+ * Local channels (same thread) hand over arrays of objects; remote channels serialize into binary
+ * buffers and move them through a {@link Transport}. Both apply credit-based flow control: a
+ * producer may have at most `credits` undelivered batches per channel, so a slow consumer
+ * backpressures its producers with bounded memory.
+ */
+import { DataInputView, DataOutputView, SerializationError, type TypeRegistry } from "../../core/serialization.ts";
+import { CheckpointBarrier, END_OF_PARTITION, NO_TIMESTAMP, StreamEvent, WatermarkEvent, WatermarkStatusEvent } from "../events.ts";
+import type { Transport } from "./transport.ts";
+
+/** A batch handed over within one thread: parallel arrays of values (or events) and timestamps. */
+export interface LocalBatch {
+  /** Record values, or StreamEvent instances for events. */
+  readonly values: unknown[];
+  /** Timestamps, parallel to `values`. */
+  readonly timestamps: number[];
+}
+
+/** The producer side of a channel. */
+export interface ChannelWriter {
+  /** Appends a record. */
+  write(value: unknown, timestamp: number): void;
+  /** Appends an event (after all records written so far). */
+  writeEvent(event: StreamEvent): void;
+  /** Sends the partly filled batch now. */
+  flush(): void;
+  /** Whether the producer may write more without exceeding its credit. */
+  isAvailable(): boolean;
+  /** Whether records are waiting in the current, unsent batch. */
+  hasPending(): boolean;
+}
+
+/** Called when a producer becomes available again (credit returned). */
+export type AvailabilityListener = () => void;
+
+/** The consumer side of a channel: a FIFO of batches. */
+export class InputChannel {
+  /** Index within the consumer's gate. */
+  readonly gateIndex: number;
+  /** Which input of the consumer (1 or 2). */
+  readonly typeNumber: 1 | 2;
+  /** Global channel id. */
+  readonly channelId: number;
+  /** Pending batches (LocalBatch or serialized Uint8Array). */
+  readonly queue: (LocalBatch | Uint8Array)[] = [];
+  /** The last watermark received. */
+  watermark = -Infinity;
+  /** Whether the producer has finished. */
+  finished = false;
+  /** Whether the channel is idle (excluded from the watermark minimum). */
+  idle = false;
+  /** Deserializer of a remote channel (keeps the structure table across buffers). */
+  readonly reader: DataInputView | null;
+  /** Called after a batch was consumed (returns credit / wakes the producer). */
+  onConsumed: () => void = () => {};
+  /** Called when a batch arrives (wakes the consumer). */
+  onArrival: () => void = () => {};
+
+  /** Creates a channel; `remote` channels get a deserializer. */
+  constructor(gateIndex: number, typeNumber: 1 | 2, channelId: number, remote: boolean, registry: TypeRegistry | undefined) {
+    this.gateIndex = gateIndex;
+    this.typeNumber = typeNumber;
+    this.channelId = channelId;
+    this.reader = remote ? new DataInputView(undefined, registry) : null;
+  }
+
+  /** Enqueues a batch. */
+  push(batch: LocalBatch | Uint8Array): void {
+    this.queue.push(batch);
+    this.onArrival();
+  }
+}
+
+/** Writes into an InputChannel of the same thread. */
+export class LocalChannelWriter implements ChannelWriter {
+  private values: unknown[] = [];
+  private timestamps: number[] = [];
+  private readonly target: InputChannel;
+  private readonly capacity: number;
+  private readonly batchSize: number;
+
+  /** Creates a writer to `target` with `capacity` batches of credit and `batchSize` records per batch. */
+  constructor(target: InputChannel, capacity: number, batchSize: number) {
+    this.target = target;
+    this.capacity = capacity;
+    this.batchSize = batchSize;
+  }
+
+  /** Appends a record; hands the batch over when full. */
+  write(value: unknown, timestamp: number): void {
+    this.values.push(value);
+    this.timestamps.push(timestamp);
+    if (this.values.length >= this.batchSize) this.flush();
+  }
+
+  /** Appends an event. */
+  writeEvent(event: StreamEvent): void {
+    this.values.push(event);
+    this.timestamps.push(NO_TIMESTAMP);
+    this.flush();
+  }
+
+  /** Hands the current batch to the consumer. */
+  flush(): void {
+    if (this.values.length === 0) return;
+    const batch: LocalBatch = { values: this.values, timestamps: this.timestamps };
+    this.values = [];
+    this.timestamps = [];
+    this.target.push(batch);
+  }
+
+  /** Available while the consumer holds fewer than `capacity` batches. */
+  isAvailable(): boolean {
+    return this.target.queue.length < this.capacity;
+  }
+
+  /** Whether records wait in the current batch. */
+  hasPending(): boolean {
+    return this.values.length > 0;
+  }
+}
+
+/** Record tags of the binary channel format. */
+const TAG_RECORD = 1;
+const TAG_RECORD_TS = 2;
+const TAG_WATERMARK = 3;
+const TAG_END = 4;
+const TAG_BARRIER = 5;
+const TAG_STATUS = 6;
+
+/** Thrown when a record cannot be serialized to cross threads; names both operators. */
+export class RecordSerializationError extends Error {}
+
+/** Serializes records into buffers for a consumer in another slot. */
+export class RemoteChannelWriter implements ChannelWriter {
+  private readonly out: DataOutputView;
+  private records = 0;
+  private credits: number;
+  private readonly pending: Uint8Array[] = [];
+  private readonly transport: Transport;
+  private readonly targetSlot: number;
+  private readonly channelId: number;
+  private readonly batchSize: number;
+  private readonly maxBytes: number;
+  private readonly describe: string;
+
+  /** Creates a writer for channel `channelId` towards `targetSlot`. */
+  constructor(
+    transport: Transport,
+    targetSlot: number,
+    channelId: number,
+    credits: number,
+    batchSize: number,
+    registry: TypeRegistry | undefined,
+    describe: string,
+  ) {
+    this.transport = transport;
+    this.targetSlot = targetSlot;
+    this.channelId = channelId;
+    this.credits = credits;
+    this.batchSize = batchSize;
+    this.maxBytes = 32 * 1024;
+    this.out = new DataOutputView(this.maxBytes + 4096, registry);
+    this.describe = describe;
+  }
+
+  /** Serializes a record; sends the buffer when full. */
+  write(value: unknown, timestamp: number): void {
+    const out = this.out;
+    const mark = out.position;
+    try {
+      if (timestamp === NO_TIMESTAMP) out.writeUint8(TAG_RECORD);
+      else {
+        out.writeUint8(TAG_RECORD_TS);
+        out.writeFloat64(timestamp);
+      }
+      out.writeValue(value);
+    } catch (e) {
+      out.truncate(mark);
+      if (e instanceof SerializationError) {
+        throw new RecordSerializationError(`a record ${this.describe} cannot cross to another worker thread: ${e.message}`, { cause: e });
+      }
+      throw e;
+    }
+    if (++this.records >= this.batchSize || out.position >= this.maxBytes) this.flush();
+  }
+
+  /** Serializes an event and sends the buffer. */
+  writeEvent(event: StreamEvent): void {
+    const out = this.out;
+    if (event instanceof WatermarkEvent) {
+      out.writeUint8(TAG_WATERMARK);
+      out.writeFloat64(event.timestamp);
+    } else if (event instanceof CheckpointBarrier) {
+      out.writeUint8(TAG_BARRIER);
+      out.writeFloat64(event.checkpointId);
+      out.writeFloat64(event.timestamp);
+    } else if (event instanceof WatermarkStatusEvent) {
+      out.writeUint8(TAG_STATUS);
+      out.writeUint8(event.idle ? 1 : 0);
+    } else {
+      out.writeUint8(TAG_END);
+    }
+    this.records++;
+    this.flush();
+  }
+
+  /** Sends the current buffer (or queues it until credit arrives). */
+  flush(): void {
+    if (this.records === 0) return;
+    const bytes = this.out.toUint8Array();
+    this.out.reset();
+    this.records = 0;
+    if (this.credits > 0 && this.pending.length === 0) {
+      this.credits--;
+      this.transport.sendBuffer(this.targetSlot, this.channelId, bytes);
+    } else {
+      this.pending.push(bytes);
+    }
+  }
+
+  /** Credit returned by the consumer: send queued buffers. */
+  addCredit(n: number): void {
+    this.credits += n;
+    while (this.credits > 0 && this.pending.length > 0) {
+      this.credits--;
+      this.transport.sendBuffer(this.targetSlot, this.channelId, this.pending.shift()!);
+    }
+  }
+
+  /** Available while no buffer waits for credit. */
+  isAvailable(): boolean {
+    return this.pending.length === 0;
+  }
+
+  /** Whether records wait in the current buffer. */
+  hasPending(): boolean {
+    return this.records > 0;
+  }
+}
+
+/** Receives one element decoded from a buffer. */
+export interface ElementSink {
+  /** A record. */
+  record(value: unknown, timestamp: number): void;
+  /** An event. */
+  event(event: StreamEvent): void;
+}
+
+/** Decodes a remote buffer element by element into `sink`; returns the number of records. */
+export function decodeBuffer(reader: DataInputView, bytes: Uint8Array, sink: ElementSink): number {
+  reader.setBuffer(bytes);
+  let n = 0;
+  while (reader.available() > 0) {
+    const tag = reader.readUint8();
+    switch (tag) {
+      case TAG_RECORD:
+        sink.record(reader.readValue(), NO_TIMESTAMP);
+        n++;
+        break;
+      case TAG_RECORD_TS: {
+        const ts = reader.readFloat64();
+        sink.record(reader.readValue(), ts);
+        n++;
+        break;
+      }
+      case TAG_WATERMARK:
+        sink.event(new WatermarkEvent(reader.readFloat64()));
+        break;
+      case TAG_BARRIER: {
+        const id = reader.readFloat64();
+        sink.event(new CheckpointBarrier(id, reader.readFloat64()));
+        break;
+      }
+      case TAG_STATUS:
+        sink.event(new WatermarkStatusEvent(reader.readUint8() === 1));
+        break;
+      case TAG_END:
+        sink.event(END_OF_PARTITION);
+        break;
+      default:
+        throw new Error(`corrupt channel buffer: unknown element tag ${tag}`);
+    }
+  }
+  return n;
+}

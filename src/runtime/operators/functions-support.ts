@@ -1,0 +1,117 @@
+/**
+ * Helpers for operators that call user functions: opening/closing rich functions and the process
+ * function contexts.
+ */
+import type {
+  Collector,
+  OnTimerContext,
+  OutputTag,
+  ProcessContext,
+  RichFunction,
+  TimeDomain,
+  TimerService,
+} from "../../api/functions.ts";
+import { NO_TIMESTAMP } from "../events.ts";
+import type { Output } from "../output.ts";
+import type { OperatorContext } from "./operator.ts";
+
+/** Gives a rich function its runtime context and calls its `open`. */
+export async function openRich(fn: RichFunction | null, ctx: OperatorContext): Promise<void> {
+  if (!fn) return;
+  if (typeof fn.setRuntimeContext === "function") fn.setRuntimeContext(ctx.runtimeContext);
+  if (typeof fn.open === "function") await fn.open({});
+}
+
+/** Calls a rich function's `close`. */
+export async function closeRich(fn: RichFunction | null): Promise<void> {
+  if (fn && typeof fn.close === "function") await fn.close();
+}
+
+/** A collector emitting with the current record's timestamp. */
+export class TimestampedCollector<T> implements Collector<T> {
+  /** Timestamp attached to emitted records. */
+  timestamp = NO_TIMESTAMP;
+  private readonly output: Output<T>;
+  /** Wraps an operator output. */
+  constructor(output: Output<T>) {
+    this.output = output;
+  }
+  /** Emits with the current timestamp. */
+  collect(record: T): void {
+    this.output.collect(record, this.timestamp);
+  }
+}
+
+/** Timer service of non-keyed process functions: time queries work; timers are refused. */
+export class NonKeyedTimerService implements TimerService {
+  private readonly ctx: OperatorContext;
+  private readonly watermark: () => number;
+  /** Creates the service. */
+  constructor(ctx: OperatorContext, watermark: () => number) {
+    this.ctx = ctx;
+    this.watermark = watermark;
+  }
+  /** Processing time from the injected clock. */
+  currentProcessingTime(): number {
+    return this.ctx.timers.now();
+  }
+  /** The operator's watermark. */
+  currentWatermark(): number {
+    return this.watermark();
+  }
+  /** Refused: timers need a keyed stream. */
+  registerEventTimeTimer(): void {
+    throw this.refuse();
+  }
+  /** Refused: timers need a keyed stream. */
+  registerProcessingTimeTimer(): void {
+    throw this.refuse();
+  }
+  /** Refused: timers need a keyed stream. */
+  deleteEventTimeTimer(): void {
+    throw this.refuse();
+  }
+  /** Refused: timers need a keyed stream. */
+  deleteProcessingTimeTimer(): void {
+    throw this.refuse();
+  }
+  private refuse(): Error {
+    return new Error(
+      `timers are only supported on keyed streams (operator '${this.ctx.operatorName}'): apply keyBy() before process()`,
+    );
+  }
+}
+
+/** The context object passed to process functions, reused for every record. */
+export class ProcessContextImpl implements OnTimerContext {
+  /** Current record timestamp. */
+  ts = NO_TIMESTAMP;
+  /** Domain of the firing timer (onTimer only). */
+  domain: TimeDomain = "EVENT_TIME";
+  private readonly out: Output<unknown>;
+  private readonly timers: TimerService;
+  /** Creates the context. */
+  constructor(out: Output<unknown>, timers: TimerService) {
+    this.out = out;
+    this.timers = timers;
+  }
+  /** Timestamp of the current record, or null. */
+  timestamp(): number | null {
+    return this.ts === NO_TIMESTAMP ? null : this.ts;
+  }
+  /** Time and timers. */
+  timerService(): TimerService {
+    return this.timers;
+  }
+  /** Emits to a side output. */
+  output<X>(tag: OutputTag<X>, value: X): void {
+    this.out.collectSide(tag.id, value, this.ts);
+  }
+  /** Domain of the firing timer. */
+  timeDomain(): TimeDomain {
+    return this.domain;
+  }
+}
+
+/** Type guard for the ProcessContext interface (documentation aid). */
+export type { ProcessContext };

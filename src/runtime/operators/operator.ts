@@ -1,0 +1,99 @@
+/**
+ * The operator contract the runtime drives. Operators are created from the plan's specs, receive
+ * records one at a time (synchronously, never across an await), and emit through an {@link Output}.
+ */
+import { UserFunctionError } from "../../core/errors.ts";
+import type { Cancellable, TimerScheduler } from "../../core/time.ts";
+import type { RuntimeContext } from "../../api/functions.ts";
+import type { KeyFn } from "../../api/transformations.ts";
+import { MIN_WATERMARK } from "../events.ts";
+import type { Output } from "../output.ts";
+
+/** What the task gives each operator. */
+export interface OperatorContext {
+  /** The operator's name. */
+  readonly operatorName: string;
+  /** Name of the task (chain). */
+  readonly taskName: string;
+  /** Job name. */
+  readonly jobName: string;
+  /** 0-based subtask index. */
+  readonly subtaskIndex: number;
+  /** Parallelism. */
+  readonly parallelism: number;
+  /** Max parallelism (key groups). */
+  readonly maxParallelism: number;
+  /** True when running with batch semantics (final results at end of input). */
+  readonly batch: boolean;
+  /** Processing-time clock. */
+  readonly timers: TimerScheduler;
+  /** Registers a processing-time callback that runs through the task's mailbox. */
+  registerProcessingTimer(time: number, callback: () => void): Cancellable;
+  /** The context handed to rich user functions. */
+  readonly runtimeContext: RuntimeContext;
+  /** Key selectors per input (index 0 = input 1), null when not keyed. */
+  readonly keys: readonly (KeyFn | null)[];
+  /** Interval of periodic watermarks, ms. */
+  readonly autoWatermarkInterval: number;
+  /** Sends collected records to the job's client (for `executeAndCollect`). */
+  collectToClient(collectId: string, records: unknown[]): void;
+}
+
+/** Base of all operators: lifecycle, watermark forwarding and user-error wrapping. */
+export abstract class StreamOperator<OUT = unknown> {
+  /** The operator's context (set in `setup`). */
+  protected ctx!: OperatorContext;
+  /** Where the operator emits. */
+  protected output!: Output<OUT>;
+  /** The last watermark this operator received. */
+  protected currentWatermark = MIN_WATERMARK;
+
+  /** Wires the operator; called once before `open`. */
+  setup(ctx: OperatorContext, output: Output<OUT>): void {
+    this.ctx = ctx;
+    this.output = output;
+  }
+
+  /** The operator's name. */
+  get name(): string {
+    return this.ctx.operatorName;
+  }
+
+  /** Prepares the operator (opens rich functions). */
+  open(): void | Promise<void> {}
+
+  /** Handles a new watermark; by default forwards it. */
+  processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    this.output.emitWatermark(watermark);
+  }
+
+  /** The task has no input right now: flush anything buffered for latency (sinks, collect). */
+  onIdle(): void | Promise<void> {}
+
+  /** All input has ended: emit final results. */
+  finish(): void | Promise<void> {}
+
+  /** Releases resources; called after finish, and on failure or cancellation. */
+  close(): void | Promise<void> {}
+
+  /** Wraps an error thrown by user code with the operator's name and subtask. */
+  protected userError(e: unknown): Error {
+    if (e instanceof UserFunctionError) return e;
+    return new UserFunctionError(this.ctx.operatorName, this.ctx.subtaskIndex, this.ctx.parallelism, e);
+  }
+}
+
+/** An operator with one input. */
+export abstract class OneInputOperator<IN, OUT = unknown> extends StreamOperator<OUT> {
+  /** Processes one record. */
+  abstract processElement(value: IN, timestamp: number): void;
+}
+
+/** An operator with two inputs. */
+export abstract class TwoInputOperator<IN1, IN2, OUT = unknown> extends StreamOperator<OUT> {
+  /** Processes a record of input 1. */
+  abstract processElement1(value: IN1, timestamp: number): void;
+  /** Processes a record of input 2. */
+  abstract processElement2(value: IN2, timestamp: number): void;
+}

@@ -1,0 +1,76 @@
+/** The RuntimeContext given to rich functions, and accumulator reporting. */
+import type { Accumulator } from "../api/accumulators.ts";
+import type { RuntimeContext, TaskInfo } from "../api/functions.ts";
+
+/** An accumulator's local value with the name of its class, so it can be merged elsewhere. */
+export interface AccumulatorSnapshot {
+  /** Class name of the accumulator. */
+  readonly kind: string;
+  /** Local value. */
+  readonly value: unknown;
+}
+
+/** One task's runtime context. */
+export class RuntimeContextImpl implements RuntimeContext {
+  private readonly accumulators = new Map<string, Accumulator<unknown, unknown>>();
+  private readonly info: {
+    taskName: string;
+    jobName: string;
+    subtask: number;
+    parallelism: number;
+    maxParallelism: number;
+    attempt: number;
+  };
+
+  /** Creates the context of one subtask. */
+  constructor(info: RuntimeContextImpl["info"]) {
+    this.info = info;
+  }
+  /** Task info. */
+  getTaskInfo(): TaskInfo {
+    return this;
+  }
+  /** Task name. */
+  getTaskName(): string {
+    return this.info.taskName;
+  }
+  /** Job name. */
+  getJobName(): string {
+    return this.info.jobName;
+  }
+  /** Subtask index. */
+  getIndexOfThisSubtask(): number {
+    return this.info.subtask;
+  }
+  /** Parallelism. */
+  getNumberOfParallelSubtasks(): number {
+    return this.info.parallelism;
+  }
+  /** Max parallelism. */
+  getMaxNumberOfParallelSubtasks(): number {
+    return this.info.maxParallelism;
+  }
+  /** Attempt number. */
+  getAttemptNumber(): number {
+    return this.info.attempt;
+  }
+  /** Registers an accumulator (names are unique per task). */
+  addAccumulator<V, R>(name: string, accumulator: Accumulator<V, R>): void {
+    if (this.accumulators.has(name)) {
+      throw new Error(`accumulator '${name}' is already registered in task '${this.info.taskName}'`);
+    }
+    this.accumulators.set(name, accumulator as Accumulator<unknown, unknown>);
+  }
+  /** The accumulator registered under `name`. */
+  getAccumulator<V, R>(name: string): Accumulator<V, R> | undefined {
+    return this.accumulators.get(name) as Accumulator<V, R> | undefined;
+  }
+  /** Local values of all accumulators. */
+  snapshotAccumulators(): Record<string, AccumulatorSnapshot> {
+    const out: Record<string, AccumulatorSnapshot> = {};
+    for (const [name, acc] of this.accumulators) {
+      out[name] = { kind: acc.constructor.name, value: acc.getLocalValue() };
+    }
+    return out;
+  }
+}

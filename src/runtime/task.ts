@@ -1,0 +1,488 @@
+/**
+ * StreamTask: one parallel instance of an operator chain, run mailbox-style. The scheduler gives a
+ * task turns; in a turn the task first runs its mails (timers, async completions), then processes a
+ * bounded amount of input ("fuel"), then yields. No operator method ever interleaves with another:
+ * async steps (open, finish, close) park the task until they complete, and nothing else of the
+ * task runs meanwhile.
+ */
+import type { TimerScheduler, Cancellable } from "../core/time.ts";
+import type { ExecutionConfig } from "../api/config.ts";
+import type { JobVertex } from "../graph/job-graph.ts";
+import { END_OF_PARTITION, StreamEvent, type WatermarkEvent } from "./events.ts";
+import { decodeBuffer, type ChannelWriter, type ElementSink, type InputChannel, type LocalBatch } from "./network/channels.ts";
+import { RecordWriter } from "./network/record-writer.ts";
+import { createOperator } from "./operators/factory.ts";
+import { OneInputOperator, StreamOperator, TwoInputOperator, type OperatorContext } from "./operators/operator.ts";
+import { CollectOperator, SinkOperator } from "./operators/sinks.ts";
+import { SourceOperator } from "./operators/source.ts";
+import { RoutingOutput, type RecordTarget } from "./output.ts";
+import { RuntimeContextImpl, type AccumulatorSnapshot } from "./runtime-context.ts";
+
+/** What a task needs from the outside world. */
+export interface TaskEnvironment {
+  /** Job name. */
+  readonly jobName: string;
+  /** Whether the job runs with batch semantics. */
+  readonly batch: boolean;
+  /** Job settings. */
+  readonly config: ExecutionConfig;
+  /** Processing-time clock and timers. */
+  readonly timers: TimerScheduler;
+  /** Restart attempt. */
+  readonly attemptNumber: number;
+  /** Asks the scheduler for a turn soon. */
+  wake(): void;
+  /** Sends records to the client (executeAndCollect). */
+  collectToClient(collectId: string, records: unknown[]): void;
+}
+
+/** Lifecycle of a task. */
+export type TaskState =
+  | { readonly kind: "CREATED" }
+  | { readonly kind: "OPENING" }
+  | { readonly kind: "RUNNING" }
+  | { readonly kind: "FINISHING" }
+  | { readonly kind: "DRAINING" }
+  | { readonly kind: "CLOSING" }
+  | { readonly kind: "FINISHED" }
+  | { readonly kind: "FAILED"; readonly error: unknown }
+  | { readonly kind: "CANCELED" };
+
+/** Per-task counters. */
+export interface TaskMetrics {
+  /** Records read from input channels. */
+  recordsIn: number;
+  /** Records emitted by the source (source tasks). */
+  sourceRecordsOut: number;
+  /** Records written by sinks in this task. */
+  sinkRecordsIn: number;
+}
+
+class ChainedTarget implements RecordTarget {
+  private readonly op: OneInputOperator<unknown>;
+  constructor(op: OneInputOperator<unknown>) {
+    this.op = op;
+  }
+  push(value: unknown, timestamp: number): void {
+    this.op.processElement(value, timestamp);
+  }
+  watermark(watermark: number): void {
+    this.op.processWatermark(watermark);
+  }
+}
+
+/** One running subtask of a vertex. */
+export class StreamTask implements ElementSink {
+  /** The vertex (operator chain). */
+  readonly vertex: JobVertex;
+  /** Subtask index. */
+  readonly subtaskIndex: number;
+  /** Display name, e.g. `Source -> Map (2/4)`. */
+  readonly displayName: string;
+  /** Current lifecycle state. */
+  state: TaskState = { kind: "CREATED" };
+  /** Called when the task ends (finished, failed or canceled). */
+  onDone: (task: StreamTask) => void = () => {};
+
+  private readonly env: TaskEnvironment;
+  private readonly operators: StreamOperator<unknown>[] = [];
+  private readonly head: StreamOperator<unknown>;
+  private readonly headOne: OneInputOperator<unknown> | null;
+  private readonly headTwo: TwoInputOperator<unknown, unknown> | null;
+  private readonly source: SourceOperator | null;
+  private readonly inputs: InputChannel[];
+  private readonly writers: RecordWriter[];
+  private readonly channelWriters: ChannelWriter[];
+  private readonly runtimeContext: RuntimeContextImpl;
+  private readonly mails: (() => void)[] = [];
+  private readonly timers = new Set<Cancellable>();
+  private busy = false;
+  private sourceWaiting = false;
+  private readonly available: InputChannel[] = [];
+  private readonly queued: boolean[];
+  private finishedChannels = 0;
+  private inputWatermark = -Infinity;
+  private currentChannel: InputChannel | null = null;
+  private lastFlush = 0;
+  private recordsIn = 0;
+
+  /**
+   * Builds the chain. `inputs` are this subtask's input channels in gate order; `writers` are the
+   * record writers of the vertex's outgoing edges, by edge id.
+   */
+  constructor(
+    vertex: JobVertex,
+    subtaskIndex: number,
+    env: TaskEnvironment,
+    inputs: InputChannel[],
+    writers: Map<number, RecordWriter>,
+    splits: unknown[],
+  ) {
+    this.vertex = vertex;
+    this.subtaskIndex = subtaskIndex;
+    this.env = env;
+    this.inputs = inputs;
+    this.writers = [...writers.values()];
+    this.channelWriters = this.writers.flatMap((w) => w.channels);
+    this.queued = inputs.map(() => false);
+    this.displayName = `${vertex.name} (${subtaskIndex + 1}/${vertex.parallelism})`;
+    this.runtimeContext = new RuntimeContextImpl({
+      taskName: this.displayName,
+      jobName: env.jobName,
+      subtask: subtaskIndex,
+      parallelism: vertex.parallelism,
+      maxParallelism: vertex.maxParallelism,
+      attempt: env.attemptNumber,
+    });
+    for (const ch of inputs) {
+      ch.onArrival = () => {
+        if (!this.queued[ch.gateIndex]) {
+          this.queued[ch.gateIndex] = true;
+          this.available.push(ch);
+        }
+        env.wake();
+      };
+    }
+
+    // Create operators tail-first so each one's chained successors exist when its output is built.
+    const byNode = new Map<number, StreamOperator<unknown>>();
+    for (let i = vertex.nodes.length - 1; i >= 0; i--) {
+      const node = vertex.nodes[i]!;
+      const op: StreamOperator<unknown> = node.source
+        ? new SourceOperator(node.source.source as never, node.source.watermarks as never, splits)
+        : createOperator(node.operator!);
+      const main: RecordTarget[] = [];
+      const side = new Map<string, RecordTarget[]>();
+      for (const e of node.outEdges) {
+        const chainedOp = byNode.get(e.targetId);
+        const target: RecordTarget = chainedOp
+          ? new ChainedTarget(chainedOp as OneInputOperator<unknown>)
+          : writers.get(e.id)!;
+        if (e.sideOutputTag === null) main.push(target);
+        else {
+          const list = side.get(e.sideOutputTag) ?? [];
+          list.push(target);
+          side.set(e.sideOutputTag, list);
+        }
+      }
+      op.setup(this.operatorContext(node.name, node.keys), new RoutingOutput(main, side));
+      byNode.set(node.id, op);
+      this.operators.unshift(op);
+    }
+    this.head = this.operators[0]!;
+    this.source = this.head instanceof SourceOperator ? this.head : null;
+    this.headOne = this.head instanceof OneInputOperator ? this.head : null;
+    this.headTwo = this.head instanceof TwoInputOperator ? this.head : null;
+  }
+
+  private operatorContext(name: string, keys: OperatorContext["keys"]): OperatorContext {
+    const env = this.env;
+    return {
+      operatorName: name,
+      taskName: this.displayName,
+      jobName: env.jobName,
+      subtaskIndex: this.subtaskIndex,
+      parallelism: this.vertex.parallelism,
+      maxParallelism: this.vertex.maxParallelism,
+      batch: env.batch,
+      timers: env.timers,
+      runtimeContext: this.runtimeContext,
+      keys,
+      autoWatermarkInterval: env.config.autoWatermarkInterval,
+      registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
+      collectToClient: (id, records) => env.collectToClient(id, records),
+    };
+  }
+
+  /** Schedules `callback` as a mail at processing time `time`. */
+  registerTimer(time: number, callback: () => void): Cancellable {
+    let handle: Cancellable | null = null;
+    let cancelled = false;
+    handle = this.env.timers.scheduleAt(time, () => {
+      this.timers.delete(handle!);
+      if (cancelled) return;
+      this.mails.push(callback);
+      this.env.wake();
+    });
+    this.timers.add(handle);
+    return {
+      cancel: () => {
+        cancelled = true;
+        handle!.cancel();
+        this.timers.delete(handle!);
+      },
+    };
+  }
+
+  /** Opens all operators (last in the chain first). */
+  start(): void {
+    this.state = { kind: "OPENING" };
+    this.runAsync(async () => {
+      for (let i = this.operators.length - 1; i >= 0; i--) await this.operators[i]!.open();
+      this.state = { kind: "RUNNING" };
+      if (this.inputs.length === 0 && !this.source) this.beginFinish();
+    });
+  }
+
+  /** Whether the task can make progress now. */
+  isRunnable(): boolean {
+    if (this.busy) return false;
+    if (this.mails.length > 0) return true;
+    const k = this.state.kind;
+    if (k === "DRAINING") return this.outputsAvailable();
+    if (k !== "RUNNING") return false;
+    if (!this.outputsAvailable()) return false;
+    if (this.source) return !this.sourceWaiting;
+    return this.available.length > 0;
+  }
+
+  /** Whether the task has ended. */
+  isDone(): boolean {
+    const k = this.state.kind;
+    return k === "FINISHED" || k === "FAILED" || k === "CANCELED";
+  }
+
+  private outputsAvailable(): boolean {
+    const w = this.channelWriters;
+    for (let i = 0; i < w.length; i++) if (!w[i]!.isAvailable()) return false;
+    return true;
+  }
+
+  /** Runs mails, then up to `fuel` records of input. Errors fail the task. */
+  runTurn(fuel: number): void {
+    try {
+      while (this.mails.length > 0 && !this.busy && !this.isDone()) this.mails.shift()!();
+      if (this.busy || this.isDone()) return;
+      if (this.state.kind === "RUNNING") {
+        if (this.source) this.pollSource(fuel);
+        else this.processInput(fuel);
+      }
+      if (this.state.kind === "DRAINING" && this.outputsAvailable()) this.close();
+      else this.maybeFlush();
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private maybeFlush(): void {
+    if (this.isDone() || this.busy) return;
+    const now = this.env.timers.now();
+    const idle = !this.isRunnable();
+    if (idle || now - this.lastFlush >= this.env.config.bufferTimeout) {
+      this.lastFlush = now;
+      for (const w of this.channelWriters) if (w.hasPending()) w.flush();
+      if (idle) for (const op of this.operators) void op.onIdle();
+    }
+  }
+
+  private pollSource(fuel: number): void {
+    const src = this.source!;
+    const start = src.recordsOut;
+    while (src.recordsOut - start < fuel && this.outputsAvailable()) {
+      const status = src.poll();
+      if (status === "END_OF_INPUT") {
+        this.beginFinish();
+        return;
+      }
+      if (status === "NOTHING_AVAILABLE") {
+        this.sourceWaiting = true;
+        src.isAvailable().then(
+          () => {
+            this.mails.push(() => (this.sourceWaiting = false));
+            this.env.wake();
+          },
+          (e: unknown) => {
+            this.mails.push(() => {
+              throw e;
+            });
+            this.env.wake();
+          },
+        );
+        return;
+      }
+    }
+  }
+
+  private processInput(fuel: number): void {
+    let done = 0;
+    while (done < fuel && this.available.length > 0 && this.outputsAvailable() && this.state.kind === "RUNNING") {
+      const ch = this.available.shift()!;
+      const batch = ch.queue.shift()!;
+      if (ch.queue.length > 0) this.available.push(ch);
+      else this.queued[ch.gateIndex] = false;
+      this.currentChannel = ch;
+      if (batch instanceof Uint8Array) {
+        done += decodeBuffer(ch.reader!, batch, this);
+      } else {
+        done += this.processLocal(batch, ch);
+      }
+      ch.onConsumed();
+    }
+    this.recordsIn += done;
+  }
+
+  private processLocal(batch: LocalBatch, ch: InputChannel): number {
+    const values = batch.values;
+    const ts = batch.timestamps;
+    const n = values.length;
+    let records = 0;
+    const one = this.headOne;
+    if (one !== null) {
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v instanceof StreamEvent) this.event(v);
+        else {
+          one.processElement(v, ts[i]!);
+          records++;
+        }
+      }
+    } else {
+      const two = this.headTwo!;
+      const first = ch.typeNumber === 1;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v instanceof StreamEvent) this.event(v);
+        else {
+          if (first) two.processElement1(v, ts[i]!);
+          else two.processElement2(v, ts[i]!);
+          records++;
+        }
+      }
+    }
+    return records;
+  }
+
+  /** A record decoded from a remote buffer. */
+  record(value: unknown, timestamp: number): void {
+    const one = this.headOne;
+    if (one !== null) one.processElement(value, timestamp);
+    else if (this.currentChannel!.typeNumber === 1) this.headTwo!.processElement1(value, timestamp);
+    else this.headTwo!.processElement2(value, timestamp);
+  }
+
+  /** An event from the current channel. */
+  event(event: StreamEvent): void {
+    const ch = this.currentChannel!;
+    switch (event.kind) {
+      case "watermark": {
+        const wm = (event as WatermarkEvent).timestamp;
+        if (wm > ch.watermark) {
+          ch.watermark = wm;
+          this.updateWatermark();
+        }
+        break;
+      }
+      case "endOfPartition":
+        if (!ch.finished) {
+          ch.finished = true;
+          this.finishedChannels++;
+          this.updateWatermark();
+          if (this.finishedChannels === this.inputs.length) this.beginFinish();
+        }
+        break;
+      case "watermarkStatus":
+      case "barrier":
+        // Checkpoint barriers and idleness are introduced by later issues; nothing emits them yet.
+        throw new Error(`unexpected ${event.kind} event in task ${this.displayName}`);
+    }
+  }
+
+  private updateWatermark(): void {
+    let min = Infinity;
+    let any = false;
+    for (const ch of this.inputs) {
+      if (ch.finished || ch.idle) continue;
+      any = true;
+      if (ch.watermark < min) min = ch.watermark;
+    }
+    if (!any) return;
+    if (min > this.inputWatermark) {
+      this.inputWatermark = min;
+      this.head.processWatermark(min);
+    }
+  }
+
+  /** All input ended: finish operators in chain order, then signal end of partition downstream. */
+  private beginFinish(): void {
+    if (this.state.kind !== "RUNNING") return;
+    this.state = { kind: "FINISHING" };
+    this.runAsync(async () => {
+      for (const op of this.operators) await op.finish();
+      for (const w of this.writers) w.broadcastEvent(END_OF_PARTITION);
+      this.state = { kind: "DRAINING" };
+      if (this.outputsAvailable()) this.close();
+    });
+  }
+
+  private close(): void {
+    this.state = { kind: "CLOSING" };
+    this.runAsync(async () => {
+      this.cancelTimers();
+      for (const op of this.operators) await op.close();
+      this.state = { kind: "FINISHED" };
+      this.onDone(this);
+    });
+  }
+
+  private runAsync(step: () => Promise<void>): void {
+    this.busy = true;
+    step().then(
+      () => {
+        this.busy = false;
+        this.env.wake();
+      },
+      (e: unknown) => {
+        this.busy = false;
+        this.fail(e);
+      },
+    );
+  }
+
+  private cancelTimers(): void {
+    for (const t of this.timers) t.cancel();
+    this.timers.clear();
+  }
+
+  /** Fails the task with `error` (closing operators best-effort) and reports it. */
+  fail(error: unknown): void {
+    if (this.isDone()) return;
+    this.state = { kind: "FAILED", error };
+    this.cancelTimers();
+    for (const op of this.operators) {
+      try {
+        void Promise.resolve(op.close()).catch(() => {});
+      } catch {
+        // Closing after a failure is best-effort; the original error is what matters.
+      }
+    }
+    this.onDone(this);
+  }
+
+  /** Cancels the task (closing operators best-effort). */
+  async cancel(): Promise<void> {
+    if (this.isDone()) return;
+    this.state = { kind: "CANCELED" };
+    this.cancelTimers();
+    for (const op of this.operators) {
+      try {
+        await op.close();
+      } catch {
+        // Best-effort on cancellation.
+      }
+    }
+  }
+
+  /** Counters for progress reporting. */
+  metrics(): TaskMetrics {
+    let sinkRecordsIn = 0;
+    for (const op of this.operators) {
+      if (op instanceof SinkOperator || op instanceof CollectOperator) sinkRecordsIn += op.recordsIn;
+    }
+    return { recordsIn: this.recordsIn, sourceRecordsOut: this.source?.recordsOut ?? 0, sinkRecordsIn };
+  }
+
+  /** Local accumulator values. */
+  accumulators(): Record<string, AccumulatorSnapshot> {
+    return this.runtimeContext.snapshotAccumulators();
+  }
+}
