@@ -17,7 +17,12 @@ function makeObjects(n: number): object[] {
   for (let i = 0; i < n; i++) {
     let name = "";
     for (let j = 0; j < 10; j++) name += letters[(i * 7 + j * 13) % 26];
-    out.push({ id: i, name, price: Math.round((i % 10000) * 1.37 * 100) / 100 + 0.01, ts: base + i * 17 });
+    out.push({
+      id: i,
+      name,
+      price: Math.round((i % 10000) * 1.37 * 100) / 100 + 0.01,
+      ts: base + i * 17,
+    });
   }
   return out;
 }
@@ -124,7 +129,7 @@ function best(results: Result[]): Result {
 }
 
 function rate(n: number, ms: number): string {
-  return `${((n / ms) * 1000 / 1e6).toFixed(2)}M rec/s`.padStart(14);
+  return `${(((n / ms) * 1000) / 1e6).toFixed(2)}M rec/s`.padStart(14);
 }
 
 function report(label: string, records: readonly unknown[]): void {
@@ -139,7 +144,9 @@ function report(label: string, records: readonly unknown[]): void {
   const j = best(jsonRuns);
   const n = records.length;
   console.log(`\n${label}: ${n} records, ${sizes.length} buffers of <= 32 KiB (best of ${ROUNDS})`);
-  console.log(`            ${"encode".padStart(14)} ${"decode".padStart(14)} ${"round trip".padStart(14)}   bytes/record`);
+  console.log(
+    `            ${"encode".padStart(14)} ${"decode".padStart(14)} ${"round trip".padStart(14)}   bytes/record`,
+  );
   const line = (name: string, x: Result) =>
     console.log(
       `${name.padEnd(10)}  ${rate(n, x.encodeMs)} ${rate(n, x.decodeMs)} ${rate(n, x.encodeMs + x.decodeMs)}   ${(x.bytes / n).toFixed(1)}`,

@@ -45,7 +45,12 @@ const BASE_TIME = Date.UTC(2026, 0, 1);
 function transaction(index: number): Transaction {
   const r = rand(index, 7);
   // Mostly ordinary amounts; now and then a tiny probe or a big purchase.
-  const amount = r < 0.01 ? Math.round(rand(index, 11) * 99) / 100 : r > 0.99 ? 500 + Math.round(rand(index, 13) * 1000) : Math.round(rand(index, 17) * 20000) / 100;
+  const amount =
+    r < 0.01
+      ? Math.round(rand(index, 11) * 99) / 100
+      : r > 0.99
+        ? 500 + Math.round(rand(index, 13) * 1000)
+        : Math.round(rand(index, 17) * 20000) / 100;
   return { accountId: Math.floor(rand(index, 3) * 5000), amount, timestamp: BASE_TIME + index };
 }
 

@@ -133,7 +133,8 @@ export class Histogram implements Accumulator<string | number, Record<string, nu
   }
   /** Adds the other's counts. */
   merge(other: Accumulator<string | number, Record<string, number>>): void {
-    for (const [k, n] of Object.entries(other.getLocalValue())) this.counts[k] = (this.counts[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(other.getLocalValue()))
+      this.counts[k] = (this.counts[k] ?? 0) + n;
   }
   /** A copy. */
   clone(): Histogram {

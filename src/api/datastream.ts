@@ -91,18 +91,28 @@ export class DataStream<T> {
   }
 
   /** Adds a one-input operator; used by every transformation method. */
-  protected addOneInput<R>(name: string, operator: OperatorSpec, key: KeyFn | null = null): SingleOutputStreamOperator<R> {
+  protected addOneInput<R>(
+    name: string,
+    operator: OperatorSpec,
+    key: KeyFn | null = null,
+  ): SingleOutputStreamOperator<R> {
     const t = new OneInputTransformation<T, R>(this.transformation, name, operator, -1, key);
     return new SingleOutputStreamOperator<R>(this.host, this.host.addTransformation(t));
   }
 
   /** Transforms every record. */
   map<R>(fn: Fn<MapFunction<T, R>, (value: T) => R>): SingleOutputStreamOperator<R> {
-    return this.addOneInput<R>("Map", { kind: "map", fn: toMapLambda(fn), rich: richOf(fn) }, this.keyOfOperator());
+    return this.addOneInput<R>(
+      "Map",
+      { kind: "map", fn: toMapLambda(fn), rich: richOf(fn) },
+      this.keyOfOperator(),
+    );
   }
 
   /** Emits zero or more records per record. */
-  flatMap<R>(fn: Fn<FlatMapFunction<T, R>, (value: T, out: Collector<R>) => void>): SingleOutputStreamOperator<R> {
+  flatMap<R>(
+    fn: Fn<FlatMapFunction<T, R>, (value: T, out: Collector<R>) => void>,
+  ): SingleOutputStreamOperator<R> {
     const f: FlatMapFunction<T, R> = typeof fn === "function" ? { flatMap: fn } : fn;
     if (typeof fn !== "function") requireMethod(fn, "flatMap", "FlatMapFunction");
     return this.addOneInput<R>("Flat Map", { kind: "flatMap", fn: f }, this.keyOfOperator());
@@ -116,7 +126,11 @@ export class DataStream<T> {
       requireMethod(fn, "filter", "FilterFunction");
       f = (v) => fn.filter(v);
     }
-    return this.addOneInput<T>("Filter", { kind: "filter", fn: f, rich: richOf(fn) }, this.keyOfOperator());
+    return this.addOneInput<T>(
+      "Filter",
+      { kind: "filter", fn: f, rich: richOf(fn) },
+      this.keyOfOperator(),
+    );
   }
 
   /** Applies a low-level {@link ProcessFunction} (side outputs; timers on keyed streams). */
@@ -140,15 +154,20 @@ export class DataStream<T> {
   /** Merges this stream with others of the same type. */
   union(...streams: DataStream<T>[]): DataStream<T> {
     for (const s of streams) {
-      if (s.host !== this.host) throw new InvalidJobError("union: all streams must belong to the same environment");
+      if (s.host !== this.host)
+        throw new InvalidJobError("union: all streams must belong to the same environment");
     }
-    const t = new UnionTransformation<T>([this.transformation, ...streams.map((s) => s.transformation)]);
+    const t = new UnionTransformation<T>([
+      this.transformation,
+      ...streams.map((s) => s.transformation),
+    ]);
     return new DataStream<T>(this.host, this.host.addTransformation(t));
   }
 
   /** Connects with another stream (possibly of another type) for a two-input operator. */
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
-    if (other.host !== this.host) throw new InvalidJobError("connect: both streams must belong to the same environment");
+    if (other.host !== this.host)
+      throw new InvalidJobError("connect: both streams must belong to the same environment");
     return new ConnectedStreams<T, U>(this.host, this, other);
   }
 
@@ -186,9 +205,16 @@ export class DataStream<T> {
     partitioner: Fn<Partitioner<K>, (key: K, numPartitions: number) => number>,
     key: Fn<KeySelector<T, K>, (value: T) => K>,
   ): DataStream<T> {
-    const p = typeof partitioner === "function" ? partitioner : (k: K, n: number) => partitioner.partition(k, n);
+    const p =
+      typeof partitioner === "function"
+        ? partitioner
+        : (k: K, n: number) => partitioner.partition(k, n);
     if (typeof partitioner !== "function") requireMethod(partitioner, "partition", "Partitioner");
-    return this.partition({ kind: "custom", key: toKeyLambda(key) as KeyFn, partition: p as (k: unknown, n: number) => number });
+    return this.partition({
+      kind: "custom",
+      key: toKeyLambda(key) as KeyFn,
+      partition: p as (k: unknown, n: number) => number,
+    });
   }
 
   /** Prints every record to standard output, prefixed with the subtask when parallel. */
@@ -204,8 +230,15 @@ export class DataStream<T> {
   /** Writes the stream to a sink (a {@link Sink}, or a function called per record). */
   sinkTo(sink: Sink<T> | ((value: T) => void)): DataStreamSink<T> {
     const s: Sink<T> = typeof sink === "function" ? new FunctionSink<T>(sink) : sink;
-    if (typeof s.createWriter !== "function") throw new TypeError("sinkTo: expected a Sink with createWriter(), or a function");
-    const t = new OneInputTransformation<T, never>(this.transformation, "Sink", { kind: "sink", sink: s }, -1, null);
+    if (typeof s.createWriter !== "function")
+      throw new TypeError("sinkTo: expected a Sink with createWriter(), or a function");
+    const t = new OneInputTransformation<T, never>(
+      this.transformation,
+      "Sink",
+      { kind: "sink", sink: s },
+      -1,
+      null,
+    );
     return new DataStreamSink<T>(this.host.addTransformation(t));
   }
 
@@ -215,7 +248,7 @@ export class DataStream<T> {
    */
   async executeAndCollect(jobNameOrLimit?: string | number, limit?: number): Promise<T[]> {
     const jobName = typeof jobNameOrLimit === "string" ? jobNameOrLimit : "Collect Job";
-    const max = typeof jobNameOrLimit === "number" ? jobNameOrLimit : limit ?? Infinity;
+    const max = typeof jobNameOrLimit === "number" ? jobNameOrLimit : (limit ?? Infinity);
     const out: T[] = [];
     let client: JobClient | null = null;
     let cancelled = false;
@@ -228,7 +261,13 @@ export class DataStream<T> {
         void client.cancel();
       }
     });
-    const t = new OneInputTransformation<T, never>(this.transformation, "Collect Sink", { kind: "collect", collectId: id }, -1, null);
+    const t = new OneInputTransformation<T, never>(
+      this.transformation,
+      "Collect Sink",
+      { kind: "collect", collectId: id },
+      -1,
+      null,
+    );
     this.host.addTransformation(t);
     client = await this.host.executeAsync(jobName);
     if (out.length >= max && !cancelled) {
@@ -264,7 +303,9 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   /** Sets this operator's parallelism. */
   setParallelism(parallelism: number): this {
     if (!Number.isInteger(parallelism) || parallelism < 1) {
-      throw new RangeError(`parallelism of '${this.transformation.name}' must be a positive integer, got ${parallelism}`);
+      throw new RangeError(
+        `parallelism of '${this.transformation.name}' must be a positive integer, got ${parallelism}`,
+      );
     }
     this.transformation.parallelism = parallelism;
     return this;
@@ -324,7 +365,11 @@ export class KeyedStream<T, K> extends DataStream<T> {
       requireMethod(fn, "reduce", "ReduceFunction");
       f = (a, b) => fn.reduce(a, b);
     }
-    return this.addOneInput<T>("Keyed Reduce", { kind: "reduce", key: this.keyFn, fn: f, rich: richOf(fn) }, this.keyFn);
+    return this.addOneInput<T>(
+      "Keyed Reduce",
+      { kind: "reduce", key: this.keyFn, fn: f, rich: richOf(fn) },
+      this.keyFn,
+    );
   }
 
   /** Running sum of a numeric field (property name, or index for tuples). */
@@ -341,11 +386,15 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
   /** The whole record with the minimum field value (the first one on ties, or the last with first=false). */
   minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
-    return this.reduce(byAggregation<T>(field, "min", first)).name(`Keyed Aggregation(minBy ${field})`);
+    return this.reduce(byAggregation<T>(field, "min", first)).name(
+      `Keyed Aggregation(minBy ${field})`,
+    );
   }
   /** The whole record with the maximum field value (the first one on ties, or the last with first=false). */
   maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
-    return this.reduce(byAggregation<T>(field, "max", first)).name(`Keyed Aggregation(maxBy ${field})`);
+    return this.reduce(byAggregation<T>(field, "max", first)).name(
+      `Keyed Aggregation(maxBy ${field})`,
+    );
   }
 }
 
@@ -358,7 +407,13 @@ export class ConnectedStreams<A, B> {
   private readonly key2: KeyFn | null;
 
   /** Created by `DataStream.connect`. */
-  constructor(host: StreamHost, first: DataStream<A>, second: DataStream<B>, key1: KeyFn | null = null, key2: KeyFn | null = null) {
+  constructor(
+    host: StreamHost,
+    first: DataStream<A>,
+    second: DataStream<B>,
+    key1: KeyFn | null = null,
+    key2: KeyFn | null = null,
+  ) {
     this.host = host;
     this.first = first;
     this.second = second;
@@ -376,10 +431,19 @@ export class ConnectedStreams<A, B> {
   }
 
   /** Keys both inputs (records with equal keys meet in the same instance). */
-  keyBy<K>(key1: Fn<KeySelector<A, K>, (v: A) => K>, key2: Fn<KeySelector<B, K>, (v: B) => K>): ConnectedStreams<A, B> {
+  keyBy<K>(
+    key1: Fn<KeySelector<A, K>, (v: A) => K>,
+    key2: Fn<KeySelector<B, K>, (v: B) => K>,
+  ): ConnectedStreams<A, B> {
     const k1 = toKeyLambda(key1) as KeyFn;
     const k2 = toKeyLambda(key2) as KeyFn;
-    return new ConnectedStreams<A, B>(this.host, this.first.keyBy(k1), this.second.keyBy(k2), k1, k2);
+    return new ConnectedStreams<A, B>(
+      this.host,
+      this.first.keyBy(k1),
+      this.second.keyBy(k2),
+      k1,
+      k2,
+    );
   }
 
   private add<R>(name: string, operator: OperatorSpec): SingleOutputStreamOperator<R> {
@@ -438,7 +502,8 @@ export class DataStreamSink<T> {
   }
   /** Sets the sink's parallelism. */
   setParallelism(parallelism: number): this {
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new RangeError(`sink parallelism must be a positive integer, got ${parallelism}`);
+    if (!Number.isInteger(parallelism) || parallelism < 1)
+      throw new RangeError(`sink parallelism must be a positive integer, got ${parallelism}`);
     this.transformation.parallelism = parallelism;
     return this;
   }
@@ -451,7 +516,9 @@ export class DataStreamSink<T> {
 
 /** Formats a record for printing the way users expect in a terminal. */
 export function formatRecord(value: unknown): string {
-  return typeof value === "string" ? value : inspect(value, { breakLength: Infinity, depth: 6, compact: true });
+  return typeof value === "string"
+    ? value
+    : inspect(value, { breakLength: Infinity, depth: 6, compact: true });
 }
 
 /** Writes records to stdout/stderr, one line each (`N> record` when parallel). */
@@ -512,21 +579,30 @@ function withField<T>(v: T, field: string | number, x: unknown): T {
     return c as T;
   }
   if (v !== null && typeof v === "object") {
-    const c = Object.assign(Object.create(Object.getPrototypeOf(v) as object) as object, v) as Record<string | number, unknown>;
+    const c = Object.assign(
+      Object.create(Object.getPrototypeOf(v) as object) as object,
+      v,
+    ) as Record<string | number, unknown>;
     c[field] = x;
     return c as T;
   }
-  throw new TypeError(`cannot aggregate field '${field}' of a ${typeof v}: records must be objects or tuples`);
+  throw new TypeError(
+    `cannot aggregate field '${field}' of a ${typeof v}: records must be objects or tuples`,
+  );
 }
 
 function numericField(v: unknown, field: string | number): number {
   const x = getField(v, field);
-  if (typeof x !== "number") throw new TypeError(`aggregation field '${field}' is not a number (got ${typeof x})`);
+  if (typeof x !== "number")
+    throw new TypeError(`aggregation field '${field}' is not a number (got ${typeof x})`);
   return x;
 }
 
 /** A reduce function implementing `sum`/`min`/`max` on a field. */
-export function fieldAggregation<T>(field: string | number, op: "sum" | "min" | "max"): (a: T, b: T) => T {
+export function fieldAggregation<T>(
+  field: string | number,
+  op: "sum" | "min" | "max",
+): (a: T, b: T) => T {
   return (a, b) => {
     const x = numericField(a, field);
     const y = numericField(b, field);
@@ -536,7 +612,11 @@ export function fieldAggregation<T>(field: string | number, op: "sum" | "min" | 
 }
 
 /** A reduce function implementing `minBy`/`maxBy` on a field. */
-export function byAggregation<T>(field: string | number, op: "min" | "max", first: boolean): (a: T, b: T) => T {
+export function byAggregation<T>(
+  field: string | number,
+  op: "min" | "max",
+  first: boolean,
+): (a: T, b: T) => T {
   return (a, b) => {
     const x = numericField(a, field);
     const y = numericField(b, field);

@@ -2,7 +2,11 @@
  * The entry point of a DataStream program: configure the job, create sources, then `execute()`.
  */
 import { InvalidJobError } from "../core/errors.ts";
-import { defaultExecutionConfig, type ExecutionConfig, type RuntimeExecutionMode } from "./config.ts";
+import {
+  defaultExecutionConfig,
+  type ExecutionConfig,
+  type RuntimeExecutionMode,
+} from "./config.ts";
 import { DataStream, type SingleOutputStreamOperator, type StreamHost } from "./datastream.ts";
 import {
   findExecutor,
@@ -38,19 +42,25 @@ export class StreamExecutionEnvironment implements StreamHost {
    * The environment for this program. Defaults come from the launcher (`strom run --parallelism`)
    * and can be overridden with `options` or the setters.
    */
-  static getExecutionEnvironment(options: Partial<ExecutionConfig> = {}): StreamExecutionEnvironment {
+  static getExecutionEnvironment(
+    options: Partial<ExecutionConfig> = {},
+  ): StreamExecutionEnvironment {
     const launcher = getLauncherContext();
     const config: ExecutionConfig = { ...defaultExecutionConfig() };
     if (launcher.parallelism !== undefined) config.parallelism = launcher.parallelism;
     if (launcher.target !== undefined) config.target = launcher.target;
-    if (launcher.progressInterval !== undefined) config.progressInterval = launcher.progressInterval;
+    if (launcher.progressInterval !== undefined)
+      config.progressInterval = launcher.progressInterval;
     Object.assign(config, options);
     validateParallelism(config.parallelism, "parallelism");
     return new StreamExecutionEnvironment(config);
   }
 
   /** A local environment with the given default parallelism. */
-  static createLocalEnvironment(parallelism?: number, options: Partial<ExecutionConfig> = {}): StreamExecutionEnvironment {
+  static createLocalEnvironment(
+    parallelism?: number,
+    options: Partial<ExecutionConfig> = {},
+  ): StreamExecutionEnvironment {
     const env = StreamExecutionEnvironment.getExecutionEnvironment(options);
     if (parallelism !== undefined) env.setParallelism(parallelism);
     return env;
@@ -85,7 +95,9 @@ export class StreamExecutionEnvironment implements StreamHost {
   /** Streaming, batch, or automatic (batch when every source is bounded). */
   setRuntimeMode(mode: RuntimeExecutionMode): this {
     if (mode !== "STREAMING" && mode !== "BATCH" && mode !== "AUTOMATIC") {
-      throw new RangeError(`unknown runtime mode '${String(mode)}': use STREAMING, BATCH or AUTOMATIC`);
+      throw new RangeError(
+        `unknown runtime mode '${String(mode)}': use STREAMING, BATCH or AUTOMATIC`,
+      );
     }
     this.config.runtimeMode = mode;
     return this;
@@ -115,7 +127,8 @@ export class StreamExecutionEnvironment implements StreamHost {
    */
   registerType(ctor: new (...args: any[]) => unknown, name: string = ctor.name): this {
     const existing = this.config.registeredTypes[name];
-    if (existing && existing !== ctor) throw new InvalidJobError(`a different class is already registered as '${name}'`);
+    if (existing && existing !== ctor)
+      throw new InvalidJobError(`a different class is already registered as '${name}'`);
     this.config.registeredTypes[name] = ctor;
     return this;
   }
@@ -132,23 +145,45 @@ export class StreamExecutionEnvironment implements StreamHost {
 
   /** A stream of an array's elements (non-parallel, order kept). */
   fromCollection<T>(elements: readonly T[]): DataStream<T> {
-    return this.fromSource(new CollectionSource<T>([...elements]), WatermarkStrategy.noWatermarks(), "Collection Source").setParallelism(1);
+    return this.fromSource(
+      new CollectionSource<T>([...elements]),
+      WatermarkStrategy.noWatermarks(),
+      "Collection Source",
+    ).setParallelism(1);
   }
 
   /** A parallel stream of the numbers `from..to` (inclusive). */
   fromSequence(from: number, to: number): DataStream<number> {
-    return this.fromSource(new NumberSequenceSource(from, to), WatermarkStrategy.noWatermarks(), "Sequence Source");
+    return this.fromSource(
+      new NumberSequenceSource(from, to),
+      WatermarkStrategy.noWatermarks(),
+      "Sequence Source",
+    );
   }
 
   /** The lines of a text file, or of every file in a directory. */
   readTextFile(path: string): DataStream<string> {
-    return this.fromSource(new TextFileSource(path), WatermarkStrategy.noWatermarks(), `Text File Source(${path})`);
+    return this.fromSource(
+      new TextFileSource(path),
+      WatermarkStrategy.noWatermarks(),
+      `Text File Source(${path})`,
+    );
   }
 
   /** A stream read by `source`, with event time from `watermarkStrategy`. */
-  fromSource<T>(source: Source<T, any>, watermarkStrategy: WatermarkStrategy<T>, sourceName: string): SingleOutputStreamOperator<T> {
-    if (!source || typeof source.createReader !== "function" || typeof source.createSplits !== "function") {
-      throw new TypeError(`fromSource('${sourceName}'): expected a Source with createSplits() and createReader()`);
+  fromSource<T>(
+    source: Source<T, any>,
+    watermarkStrategy: WatermarkStrategy<T>,
+    sourceName: string,
+  ): SingleOutputStreamOperator<T> {
+    if (
+      !source ||
+      typeof source.createReader !== "function" ||
+      typeof source.createSplits !== "function"
+    ) {
+      throw new TypeError(
+        `fromSource('${sourceName}'): expected a Source with createSplits() and createReader()`,
+      );
     }
     const t = new SourceTransformation<T>(sourceName, source, watermarkStrategy, -1);
     return DataStream.wrapOperator<T>(this, this.addTransformation(t));
@@ -187,7 +222,9 @@ export class StreamExecutionEnvironment implements StreamHost {
   /** Submits the job and resolves with a client to await or cancel it. */
   async executeAsync(jobName = "Strom Job"): Promise<JobClient> {
     if (this.transformations.length === 0) {
-      throw new InvalidJobError("no operators defined in the job: add a source and a sink before execute()");
+      throw new InvalidJobError(
+        "no operators defined in the job: add a source and a sink before execute()",
+      );
     }
     const plan = this.getPlan(jobName, nextExecutionIndex());
     const collectors = this.collectors;
@@ -209,5 +246,6 @@ export class StreamExecutionEnvironment implements StreamHost {
 }
 
 function validateParallelism(p: number, what: string): void {
-  if (!Number.isInteger(p) || p < 1) throw new RangeError(`${what} must be a positive integer, got ${p}`);
+  if (!Number.isInteger(p) || p < 1)
+    throw new RangeError(`${what} must be a positive integer, got ${p}`);
 }

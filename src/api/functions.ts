@@ -81,7 +81,9 @@ export abstract class AbstractRichFunction implements RichFunction {
   /** The runtime context; throws if called before the function was opened by the runtime. */
   getRuntimeContext(): RuntimeContext {
     if (!this.runtimeContext) {
-      throw new Error("The runtime context has not been initialized yet (call it from open() or later)");
+      throw new Error(
+        "The runtime context has not been initialized yet (call it from open() or later)",
+      );
     }
     return this.runtimeContext;
   }
@@ -139,7 +141,10 @@ export interface CoFlatMapFunction<IN1, IN2, R> {
 }
 
 /** Rich map function base class. */
-export abstract class RichMapFunction<T, R> extends AbstractRichFunction implements MapFunction<T, R> {
+export abstract class RichMapFunction<T, R>
+  extends AbstractRichFunction
+  implements MapFunction<T, R>
+{
   /** Transforms one record. */
   abstract map(value: T): R;
 }
@@ -152,12 +157,18 @@ export abstract class RichFlatMapFunction<T, R>
   abstract flatMap(value: T, out: Collector<R>): void;
 }
 /** Rich filter function base class. */
-export abstract class RichFilterFunction<T> extends AbstractRichFunction implements FilterFunction<T> {
+export abstract class RichFilterFunction<T>
+  extends AbstractRichFunction
+  implements FilterFunction<T>
+{
   /** Whether to keep `value`. */
   abstract filter(value: T): boolean;
 }
 /** Rich reduce function base class. */
-export abstract class RichReduceFunction<T> extends AbstractRichFunction implements ReduceFunction<T> {
+export abstract class RichReduceFunction<T>
+  extends AbstractRichFunction
+  implements ReduceFunction<T>
+{
   /** Combines two values. */
   abstract reduce(value1: T, value2: T): T;
 }
@@ -259,13 +270,20 @@ export function toKeyLambda<T, K>(fn: KeySelector<T, K> | ((value: T) => K)): (v
 
 /** Throws a clear error when a function object lacks its method. */
 export function requireMethod(obj: unknown, method: string, kind: string): void {
-  if (obj === null || typeof obj !== "object" || typeof (obj as Record<string, unknown>)[method] !== "function") {
-    throw new TypeError(`expected a ${kind}: a function or an object with a ${method}() method, got ${describe(obj)}`);
+  if (
+    obj === null ||
+    typeof obj !== "object" ||
+    typeof (obj as Record<string, unknown>)[method] !== "function"
+  ) {
+    throw new TypeError(
+      `expected a ${kind}: a function or an object with a ${method}() method, got ${describe(obj)}`,
+    );
   }
 }
 
 function describe(v: unknown): string {
   if (v === null) return "null";
-  if (typeof v === "object") return `an object of class ${(v as object).constructor?.name ?? "Object"}`;
+  if (typeof v === "object")
+    return `an object of class ${(v as object).constructor?.name ?? "Object"}`;
   return typeof v;
 }

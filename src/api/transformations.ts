@@ -39,9 +39,17 @@ export type ChainingStrategy = "ALWAYS" | "HEAD" | "NEVER";
 
 /** What a one- or two-input operator does. The runtime maps each kind to an operator class. */
 export type OperatorSpec =
-  | { readonly kind: "map"; readonly fn: (value: any) => unknown; readonly rich: RichFunction | null }
+  | {
+      readonly kind: "map";
+      readonly fn: (value: any) => unknown;
+      readonly rich: RichFunction | null;
+    }
   | { readonly kind: "flatMap"; readonly fn: FlatMapFunction<any, any> }
-  | { readonly kind: "filter"; readonly fn: (value: any) => boolean; readonly rich: RichFunction | null }
+  | {
+      readonly kind: "filter";
+      readonly fn: (value: any) => boolean;
+      readonly rich: RichFunction | null;
+    }
   | { readonly kind: "process"; readonly fn: ProcessFunction<any, any> }
   | {
       readonly kind: "reduce";
@@ -93,7 +101,12 @@ export class SourceTransformation<T> extends Transformation<T> {
   /** Event-time strategy applied at the source. */
   readonly watermarks: WatermarkStrategy<T>;
   /** Creates a source node. */
-  constructor(name: string, source: Source<T, any>, watermarks: WatermarkStrategy<T>, parallelism: number) {
+  constructor(
+    name: string,
+    source: Source<T, any>,
+    watermarks: WatermarkStrategy<T>,
+    parallelism: number,
+  ) {
     super(name, parallelism);
     this.source = source;
     this.watermarks = watermarks;
@@ -113,7 +126,13 @@ export class OneInputTransformation<I, O> extends Transformation<O> {
   /** Key selector when the operator runs on a keyed stream. */
   readonly key: KeyFn | null;
   /** Creates the node. */
-  constructor(input: Transformation<I>, name: string, operator: OperatorSpec, parallelism: number, key: KeyFn | null) {
+  constructor(
+    input: Transformation<I>,
+    name: string,
+    operator: OperatorSpec,
+    parallelism: number,
+    key: KeyFn | null,
+  ) {
     super(name, parallelism);
     this.input = input;
     this.operator = operator;

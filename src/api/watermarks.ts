@@ -57,8 +57,11 @@ export class WatermarkStrategy<T> {
    * Records may arrive up to `maxOutOfOrderness` ms late: the watermark is the largest timestamp
    * seen minus that bound minus 1. Accepts milliseconds or a `{ toMillis() }` duration.
    */
-  static forBoundedOutOfOrderness<T>(maxOutOfOrderness: number | { toMillis(): number }): WatermarkStrategy<T> {
-    const bound = typeof maxOutOfOrderness === "number" ? maxOutOfOrderness : maxOutOfOrderness.toMillis();
+  static forBoundedOutOfOrderness<T>(
+    maxOutOfOrderness: number | { toMillis(): number },
+  ): WatermarkStrategy<T> {
+    const bound =
+      typeof maxOutOfOrderness === "number" ? maxOutOfOrderness : maxOutOfOrderness.toMillis();
     if (!(bound >= 0)) throw new RangeError(`maxOutOfOrderness must be >= 0, got ${bound}`);
     return new WatermarkStrategy<T>(() => new BoundedOutOfOrdernessGenerator<T>(bound), null, null);
   }
@@ -69,8 +72,13 @@ export class WatermarkStrategy<T> {
   }
 
   /** Uses `assigner` to take each record's event timestamp. */
-  withTimestampAssigner(assigner: TimestampAssigner<T> | { extractTimestamp: TimestampAssigner<T> }): WatermarkStrategy<T> {
-    const fn = typeof assigner === "function" ? assigner : (e: T, t: number | null) => assigner.extractTimestamp(e, t);
+  withTimestampAssigner(
+    assigner: TimestampAssigner<T> | { extractTimestamp: TimestampAssigner<T> },
+  ): WatermarkStrategy<T> {
+    const fn =
+      typeof assigner === "function"
+        ? assigner
+        : (e: T, t: number | null) => assigner.extractTimestamp(e, t);
     return new WatermarkStrategy<T>(this.createWatermarkGenerator, fn, this.idleTimeout);
   }
 }

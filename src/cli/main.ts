@@ -52,15 +52,18 @@ function parseRun(args: string[]): ParsedRun {
       break;
     } else if (a === "-p" || a === "--parallelism") {
       const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--parallelism must be a positive integer, got '${args[i]}'`);
+      if (!Number.isInteger(n) || n < 1)
+        throw new UsageError(`--parallelism must be a positive integer, got '${args[i]}'`);
       options.parallelism = n;
     } else if (a === "-t" || a === "--target") {
       const t = value();
-      if (t !== "local" && t !== "thread") throw new UsageError(`unknown target '${t}': use local or thread`);
+      if (t !== "local" && t !== "thread")
+        throw new UsageError(`unknown target '${t}': use local or thread`);
       options.target = t;
     } else if (a === "--progress") {
       const n = Number(value());
-      if (!Number.isFinite(n) || n < 0) throw new UsageError(`--progress must be a number of milliseconds, got '${args[i]}'`);
+      if (!Number.isFinite(n) || n < 0)
+        throw new UsageError(`--progress must be a number of milliseconds, got '${args[i]}'`);
       options.progressInterval = n;
     } else if (a.startsWith("-")) {
       throw new UsageError(`unknown option '${a}' (see strom help)`);
@@ -75,7 +78,9 @@ function parseRun(args: string[]): ParsedRun {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8")) as { version: string };
+  const pkg = JSON.parse(
+    readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"),
+  ) as { version: string };
   return pkg.version;
 }
 
@@ -83,7 +88,13 @@ function version(): string {
 function relaunchWithTransforms(argv: string[]): Promise<number> {
   const child = spawn(
     process.execPath,
-    ["--experimental-transform-types", "--disable-warning=ExperimentalWarning", ...process.execArgv, fileURLToPath(import.meta.url), ...argv],
+    [
+      "--experimental-transform-types",
+      "--disable-warning=ExperimentalWarning",
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      ...argv,
+    ],
     { stdio: "inherit" },
   );
   // Ctrl-C reaches the child through the terminal's process group; the child cancels the job.
@@ -95,7 +106,8 @@ async function run(args: string[]): Promise<number> {
   const parsed = parseRun(args);
   const path = resolve(parsed.file);
   if (!existsSync(path)) throw new UsageError(`job file not found: ${parsed.file}`);
-  const needsTransforms = /\.(ts|mts|cts)$/.test(path) && !process.execArgv.includes("--experimental-transform-types");
+  const needsTransforms =
+    /\.(ts|mts|cts)$/.test(path) && !process.execArgv.includes("--experimental-transform-types");
   if (needsTransforms) return relaunchWithTransforms(["run", ...args]);
   registerLocalExecutors();
   process.argv = [process.argv[0]!, path, ...parsed.jobArgs];
@@ -138,7 +150,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    if (e instanceof Error && e.cause instanceof Error && e.cause.stack) process.stderr.write(`Caused by: ${e.cause.stack}\n`);
+    if (e instanceof Error && e.cause instanceof Error && e.cause.stack)
+      process.stderr.write(`Caused by: ${e.cause.stack}\n`);
     return 1;
   }
 }

@@ -34,7 +34,10 @@ export async function createSplits(graph: ExecutionGraph): Promise<Map<number, u
     try {
       splits = await head.source.source.createSplits(v.parallelism);
     } catch (e) {
-      throw new Error(`source '${head.name}' could not create its splits: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      throw new Error(
+        `source '${head.name}' could not create its splits: ${(e as Error)?.message ?? String(e)}`,
+        { cause: e },
+      );
     }
     const perSubtask: unknown[][] = Array.from({ length: v.parallelism }, () => []);
     splits.forEach((s, i) => perSubtask[i % v.parallelism]!.push(s));

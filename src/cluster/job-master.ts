@@ -18,7 +18,9 @@ function onSigint(): void {
   if (jobs.length === 0) {
     process.exit(130);
   }
-  process.stderr.write(`\nCancelling ${jobs.map((j) => `'${j.jobName}'`).join(", ")} (Ctrl-C)...\n`);
+  process.stderr.write(
+    `\nCancelling ${jobs.map((j) => `'${j.jobName}'`).join(", ")} (Ctrl-C)...\n`,
+  );
   process.once("SIGINT", () => process.exit(130));
   void Promise.allSettled(jobs.map((j) => j.cancel())).then(() => {
     process.stderr.write("Job cancelled.\n");
@@ -98,7 +100,10 @@ export class JobMaster implements JobClient {
   fail(error: unknown, where?: string): void {
     if (this.settled) return;
     const prefix = where ? `${where}: ` : "";
-    const err = new JobExecutionError(`job '${this.jobName}' failed: ${prefix}${describeError(error)}`, { cause: error });
+    const err = new JobExecutionError(
+      `job '${this.jobName}' failed: ${prefix}${describeError(error)}`,
+      { cause: error },
+    );
     void this.end(err);
   }
 
@@ -132,7 +137,9 @@ export class JobMaster implements JobClient {
     }
     const acc: Record<string, unknown> = {};
     for (const [name, a] of this.accumulators) acc[name] = Array.isArray(a) ? a : a.getLocalValue();
-    this.resolveResult(new JobExecutionResult(this.jobName, performance.now() - this.startTime, acc));
+    this.resolveResult(
+      new JobExecutionResult(this.jobName, performance.now() - this.startTime, acc),
+    );
   }
 
   private startProgress(interval: number): void {

@@ -32,7 +32,10 @@ export function resolveJobModule(): string {
     );
   }
   const main = process.argv[1];
-  if (!main) throw new InvalidJobError("cannot determine the job module: run the job as `strom run job.ts` or `node job.ts`");
+  if (!main)
+    throw new InvalidJobError(
+      "cannot determine the job module: run the job as `strom run job.ts` or `node job.ts`",
+    );
   return pathToFileURL(main).href;
 }
 
@@ -45,7 +48,8 @@ export class LocalExecutor implements PipelineExecutor {
     const splits = await createSplits(graph);
     const master = new JobMaster(plan.jobName, graph);
     const registry = new TypeRegistry();
-    for (const [name, ctor] of Object.entries(plan.config.registeredTypes)) registry.register(name, ctor);
+    for (const [name, ctor] of Object.entries(plan.config.registeredTypes))
+      registry.register(name, ctor);
     const n = graph.numSlots;
     const peers: [number, MessagePort][][] = Array.from({ length: n }, () => []);
     for (let i = 0; i < n; i++) {
@@ -60,9 +64,16 @@ export class LocalExecutor implements PipelineExecutor {
     let started = false;
     let stopping = false;
     let metricsSeq = 0;
-    const metricsWaiters = new Map<number, { pending: number; acc: VertexMetrics; resolve: (m: VertexMetrics) => void }>();
+    const metricsWaiters = new Map<
+      number,
+      { pending: number; acc: VertexMetrics; resolve: (m: VertexMetrics) => void }
+    >();
     const readyTimer = setTimeout(() => {
-      if (!started) master.fail(new Error(`workers did not rebuild the job within ${READY_TIMEOUT_MS / 1000} s`), `re-loading ${moduleUrl}`);
+      if (!started)
+        master.fail(
+          new Error(`workers did not rebuild the job within ${READY_TIMEOUT_MS / 1000} s`),
+          `re-loading ${moduleUrl}`,
+        );
     }, READY_TIMEOUT_MS);
     readyTimer.unref();
 
@@ -111,7 +122,11 @@ export class LocalExecutor implements PipelineExecutor {
             const w = metricsWaiters.get(msg.id);
             if (!w) break;
             for (const [k, m] of Object.entries(msg.metrics)) {
-              const a = (w.acc[Number(k)] ??= { recordsIn: 0, sourceRecordsOut: 0, sinkRecordsIn: 0 });
+              const a = (w.acc[Number(k)] ??= {
+                recordsIn: 0,
+                sourceRecordsOut: 0,
+                sinkRecordsIn: 0,
+              });
               a.recordsIn += m.recordsIn;
               a.sourceRecordsOut += m.sourceRecordsOut;
               a.sinkRecordsIn += m.sinkRecordsIn;
@@ -128,7 +143,8 @@ export class LocalExecutor implements PipelineExecutor {
       });
       worker.on("error", (e) => master.fail(e, `worker of slot ${slot}`));
       worker.on("exit", (code) => {
-        if (!stopping && code !== 0) master.fail(new Error(`worker of slot ${slot} exited with code ${code}`), `slot ${slot}`);
+        if (!stopping && code !== 0)
+          master.fail(new Error(`worker of slot ${slot} exited with code ${code}`), `slot ${slot}`);
       });
     }
 
@@ -150,7 +166,11 @@ export class LocalExecutor implements PipelineExecutor {
     );
     master.getJobExecutionResult().then(
       (r) => {
-        completed[plan.executionIndex] = { jobName: r.jobName, netRuntime: r.netRuntime, accumulators: { ...r.accumulators } };
+        completed[plan.executionIndex] = {
+          jobName: r.jobName,
+          netRuntime: r.netRuntime,
+          accumulators: { ...r.accumulators },
+        };
       },
       () => {},
     );

@@ -31,7 +31,10 @@ export class PortTransport implements Transport {
   }
 
   /** Listens on every peer port. */
-  setHandlers(onBuffer: (channelId: number, bytes: Uint8Array) => void, onCredit: (channelId: number, credits: number) => void): void {
+  setHandlers(
+    onBuffer: (channelId: number, bytes: Uint8Array) => void,
+    onCredit: (channelId: number, credits: number) => void,
+  ): void {
     for (const port of this.peers.values()) {
       port.on("message", (m: [number, number, Uint8Array | number]) => {
         if (m[0] === BUFFER) onBuffer(m[1], m[2] as Uint8Array);

@@ -14,7 +14,11 @@ export interface WorkerInit {
   /** Which `execute()` call of the module is this job. */
   readonly executionIndex: number;
   /** Results of earlier `execute()` calls of the module (their awaits resolve with these). */
-  readonly previousResults: { jobName: string; netRuntime: number; accumulators: Record<string, unknown> }[];
+  readonly previousResults: {
+    jobName: string;
+    netRuntime: number;
+    accumulators: Record<string, unknown>;
+  }[];
   /** The slot this worker runs. */
   readonly slot: number;
   /** Expected graph fingerprint. */
@@ -42,7 +46,12 @@ export type ToWorker = { type: "start" } | { type: "cancel" } | { type: "metrics
 export type FromWorker =
   | { type: "ready" }
   | { type: "failed"; error: ErrorInfo; where: string }
-  | { type: "taskFinished"; vertexId: number; subtask: number; accumulators: Record<string, AccumulatorSnapshot> }
+  | {
+      type: "taskFinished";
+      vertexId: number;
+      subtask: number;
+      accumulators: Record<string, AccumulatorSnapshot>;
+    }
   | { type: "collect"; collectId: string; bytes: Uint8Array }
   | { type: "metrics"; id: number; metrics: VertexMetrics }
   | { type: "cancelled" };

@@ -11,5 +11,7 @@ export function registerLocalExecutors(): void {
   registered = true;
   const local = new LocalExecutor();
   const thread = new ThreadExecutor();
-  registerExecutorFactory((target) => (target === "local" ? local : target === "thread" ? thread : null));
+  registerExecutorFactory((target) =>
+    target === "local" ? local : target === "thread" ? thread : null,
+  );
 }

@@ -24,7 +24,10 @@ let runSeq = 0;
  * Imports the job module at `path` (a file path or URL) as a fresh module instance and returns its
  * namespace. One job module at a time per process.
  */
-export async function runJobModule<M = Record<string, unknown>>(path: string, options: RunOptions = {}): Promise<M> {
+export async function runJobModule<M = Record<string, unknown>>(
+  path: string,
+  options: RunOptions = {},
+): Promise<M> {
   const base = path.startsWith("file:") ? new URL(path) : pathToFileURL(resolve(path));
   base.searchParams.set("strom-run", String(++runSeq));
   const previous = getLauncherContext();

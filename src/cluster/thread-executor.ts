@@ -28,7 +28,10 @@ export class ThreadExecutor implements PipelineExecutor {
       {
         taskFinished: (_v, _s, acc) => master.taskFinished(acc),
         taskFailed: (vertexId, subtask, error) =>
-          master.fail(error, `task '${graph.jobGraph.vertices[vertexId]!.name}' (${subtask + 1}/${graph.jobGraph.vertices[vertexId]!.parallelism})`),
+          master.fail(
+            error,
+            `task '${graph.jobGraph.vertices[vertexId]!.name}' (${subtask + 1}/${graph.jobGraph.vertices[vertexId]!.parallelism})`,
+          ),
         collect: (id, records) => onCollect(id, records),
       },
     );

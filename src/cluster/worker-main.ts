@@ -36,12 +36,21 @@ function deploy(plan: JobPlan): void {
     );
   }
   const registry = new TypeRegistry();
-  for (const [name, ctor] of Object.entries(plan.config.registeredTypes)) registry.register(name, ctor);
+  for (const [name, ctor] of Object.entries(plan.config.registeredTypes))
+    registry.register(name, ctor);
   const transport = new PortTransport(new Map<number, MessagePort>(init.peers));
   deployment = new Deployment(
-    { graph, slots: [init.slot], splits: new Map(init.splits), transport, timers: systemTimerScheduler, attemptNumber: 0 },
     {
-      taskFinished: (vertexId, subtask, accumulators) => send({ type: "taskFinished", vertexId, subtask, accumulators }),
+      graph,
+      slots: [init.slot],
+      splits: new Map(init.splits),
+      transport,
+      timers: systemTimerScheduler,
+      attemptNumber: 0,
+    },
+    {
+      taskFinished: (vertexId, subtask, accumulators) =>
+        send({ type: "taskFinished", vertexId, subtask, accumulators }),
       taskFailed: (vertexId, subtask, error) => {
         const v = graph.jobGraph.vertices[vertexId]!;
         failed(error, `task '${v.name}' (${subtask + 1}/${v.parallelism})`);
@@ -52,7 +61,10 @@ function deploy(plan: JobPlan): void {
           out.writeUint32(records.length);
           for (const r of records) out.writeValue(r);
         } catch (e) {
-          throw new Error(`executeAndCollect(): a record cannot be sent to the client: ${(e as Error).message}`, { cause: e });
+          throw new Error(
+            `executeAndCollect(): a record cannot be sent to the client: ${(e as Error).message}`,
+            { cause: e },
+          );
         }
         const bytes = out.toUint8Array();
         send({ type: "collect", collectId, bytes }, [bytes.buffer as ArrayBuffer]);
@@ -81,7 +93,13 @@ setPlanCapture({
   capture(plan: JobPlan): Promise<JobExecutionResult> {
     if (plan.executionIndex < init.executionIndex) {
       const prev = init.previousResults[plan.executionIndex];
-      return Promise.resolve(new JobExecutionResult(prev?.jobName ?? plan.jobName, prev?.netRuntime ?? 0, prev?.accumulators ?? {}));
+      return Promise.resolve(
+        new JobExecutionResult(
+          prev?.jobName ?? plan.jobName,
+          prev?.netRuntime ?? 0,
+          prev?.accumulators ?? {},
+        ),
+      );
     }
     if (plan.executionIndex === init.executionIndex && !captured) {
       captured = true;

@@ -95,14 +95,17 @@ function describeType(key: unknown): string {
 }
 
 function unsupportedKey(key: unknown): TypeError {
-  if (key === undefined) return new TypeError("key selector returned undefined (or a composite key contains undefined)");
+  if (key === undefined)
+    return new TypeError("key selector returned undefined (or a composite key contains undefined)");
   return new TypeError(
     `cannot use ${describeType(key)} as a key: keys must be numbers, strings, bigints, booleans, null, Dates, arrays or plain objects of those`,
   );
 }
 
 function tooDeep(): TypeError {
-  return new TypeError(`cannot use a key nested deeper than ${MAX_KEY_DEPTH} levels (is it cyclic?)`);
+  return new TypeError(
+    `cannot use a key nested deeper than ${MAX_KEY_DEPTH} levels (is it cyclic?)`,
+  );
 }
 
 function isPlainObject(o: object): boolean {
@@ -125,7 +128,8 @@ function hashAny(key: unknown, depth: number): number {
       if (depth > MAX_KEY_DEPTH) throw tooDeep();
       if (Array.isArray(key)) {
         let h = 1;
-        for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + hashAny(key[i], depth + 1)) | 0;
+        for (let i = 0; i < key.length; i++)
+          h = (Math.imul(h, 31) + hashAny(key[i], depth + 1)) | 0;
         return h;
       }
       if (key instanceof Date) return hashNumber(key.getTime()) ^ 0x2f3d5c1b;
@@ -184,7 +188,10 @@ function canonical(key: unknown, depth: number): string {
         let s = "{";
         for (let i = 0; i < names.length; i++) {
           if (i > 0) s += ",";
-          s += JSON.stringify(names[i]) + ":" + canonical((key as Record<string, unknown>)[names[i]!], depth + 1);
+          s +=
+            JSON.stringify(names[i]) +
+            ":" +
+            canonical((key as Record<string, unknown>)[names[i]!], depth + 1);
         }
         return s + "}";
       }
@@ -226,7 +233,11 @@ export function keyToMapKey(key: unknown): string | number | bigint | boolean | 
 }
 
 function checkMaxParallelism(maxParallelism: number): void {
-  if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
+  if (
+    !Number.isInteger(maxParallelism) ||
+    maxParallelism < 1 ||
+    maxParallelism > UPPER_BOUND_MAX_PARALLELISM
+  ) {
     throw new RangeError(
       `maxParallelism must be an integer between 1 and ${UPPER_BOUND_MAX_PARALLELISM}, got ${String(maxParallelism)}`,
     );
@@ -239,13 +250,19 @@ function checkParallelism(maxParallelism: number, parallelism: number): void {
     throw new RangeError(`parallelism must be an integer >= 1, got ${String(parallelism)}`);
   }
   if (parallelism > maxParallelism) {
-    throw new RangeError(`parallelism (${parallelism}) must not exceed maxParallelism (${maxParallelism})`);
+    throw new RangeError(
+      `parallelism (${parallelism}) must not exceed maxParallelism (${maxParallelism})`,
+    );
   }
 }
 
 /** The key group of a key: `murmurMix(hashKey(key)) % maxParallelism`. */
 export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
-  if (!(maxParallelism >= 1 && maxParallelism <= UPPER_BOUND_MAX_PARALLELISM && (maxParallelism | 0) === maxParallelism)) {
+  if (!(
+    maxParallelism >= 1 &&
+    maxParallelism <= UPPER_BOUND_MAX_PARALLELISM &&
+    (maxParallelism | 0) === maxParallelism
+  )) {
     checkMaxParallelism(maxParallelism);
   }
   return murmurMix(hashAny(key, 0)) % maxParallelism;
@@ -255,21 +272,34 @@ export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
  * The key groups owned by operator instance `operatorIndex` of `parallelism` instances: from
  * `ceil(i * maxP / p)` to `ceil((i + 1) * maxP / p) - 1`, like Flink.
  */
-export function computeKeyGroupRange(maxParallelism: number, parallelism: number, operatorIndex: number): KeyGroupRange {
+export function computeKeyGroupRange(
+  maxParallelism: number,
+  parallelism: number,
+  operatorIndex: number,
+): KeyGroupRange {
   checkParallelism(maxParallelism, parallelism);
   if (!Number.isInteger(operatorIndex) || operatorIndex < 0 || operatorIndex >= parallelism) {
-    throw new RangeError(`operatorIndex must be an integer in 0..${parallelism - 1}, got ${String(operatorIndex)}`);
+    throw new RangeError(
+      `operatorIndex must be an integer in 0..${parallelism - 1}, got ${String(operatorIndex)}`,
+    );
   }
   const start = Math.floor((operatorIndex * maxParallelism + parallelism - 1) / parallelism);
-  const end = Math.floor(((operatorIndex + 1) * maxParallelism + parallelism - 1) / parallelism) - 1;
+  const end =
+    Math.floor(((operatorIndex + 1) * maxParallelism + parallelism - 1) / parallelism) - 1;
   return { start, end };
 }
 
 /** The operator instance (of `parallelism`) that owns `keyGroup`: `floor(kg * p / maxP)`. */
-export function operatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
+export function operatorIndexForKeyGroup(
+  maxParallelism: number,
+  parallelism: number,
+  keyGroup: number,
+): number {
   checkParallelism(maxParallelism, parallelism);
   if (!Number.isInteger(keyGroup) || keyGroup < 0 || keyGroup >= maxParallelism) {
-    throw new RangeError(`keyGroup must be an integer in 0..${maxParallelism - 1}, got ${String(keyGroup)}`);
+    throw new RangeError(
+      `keyGroup must be an integer in 0..${maxParallelism - 1}, got ${String(keyGroup)}`,
+    );
   }
   return Math.floor((keyGroup * parallelism) / maxParallelism);
 }

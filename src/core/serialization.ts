@@ -120,8 +120,13 @@ export class TypeRegistry {
 
   /** Registers `ctor` under `name`. Registering the same pair twice is allowed; conflicts throw. */
   register(name: string, ctor: new (...args: any[]) => unknown): this {
-    if (typeof name !== "string" || name.length === 0) throw new TypeError("a registered type needs a non-empty name");
-    if (typeof ctor !== "function" || typeof ctor.prototype !== "object" || ctor.prototype === null) {
+    if (typeof name !== "string" || name.length === 0)
+      throw new TypeError("a registered type needs a non-empty name");
+    if (
+      typeof ctor !== "function" ||
+      typeof ctor.prototype !== "object" ||
+      ctor.prototype === null
+    ) {
       throw new TypeError(`cannot register '${name}': it is not a class`);
     }
     const proto = ctor.prototype as object;
@@ -131,7 +136,8 @@ export class TypeRegistry {
       throw new TypeError(`a different class is already registered as '${name}'`);
     }
     const other = this.byProto.get(proto);
-    if (other) throw new TypeError(`class ${ctor.name || name} is already registered as '${other.name}'`);
+    if (other)
+      throw new TypeError(`class ${ctor.name || name} is already registered as '${other.name}'`);
     let needsOwnKeys = false;
     for (const _ in Object.create(proto)) {
       needsOwnKeys = true;
@@ -215,7 +221,8 @@ export class DataOutputView {
 
   /** Drops the bytes written after `position` (which must not exceed the current position). */
   truncate(position: number): void {
-    if (position < 0 || position > this.pos) throw new RangeError(`cannot truncate to ${position}: position is ${this.pos}`);
+    if (position < 0 || position > this.pos)
+      throw new RangeError(`cannot truncate to ${position}: position is ${this.pos}`);
     this.pos = position;
   }
 
@@ -401,7 +408,8 @@ export class DataOutputView {
     if (this.pos + 5 + max > this.buf.length) this.grow(5 + max);
     const p = this.pos;
     let nb = this.nodeBuf;
-    if (nb === null) nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    if (nb === null)
+      nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     const written = nb.write(s, p + 5, max, "utf8");
     this.buf[p] = T_UTF8;
     this.view.setUint32(p + 1, written, true);
@@ -521,7 +529,13 @@ export class DataOutputView {
     }
   }
 
-  private defineStructure(node: TrieNode, tag: number, o: object, ownKeys: boolean, className?: string): void {
+  private defineStructure(
+    node: TrieNode,
+    tag: number,
+    o: object,
+    ownKeys: boolean,
+    className?: string,
+  ): void {
     node.id = this.structures.length;
     this.structures.push(node);
     this.buf[this.pos++] = tag;
@@ -540,7 +554,13 @@ export class DataOutputView {
     }
   }
 
-  private writeInlineObject(o: object, tag: number, depth: number, ownKeys: boolean, className?: string): void {
+  private writeInlineObject(
+    o: object,
+    tag: number,
+    depth: number,
+    ownKeys: boolean,
+    className?: string,
+  ): void {
     this.buf[this.pos++] = tag;
     if (className !== undefined) this.writeString(className);
     const rec = o as Record<string, unknown>;
@@ -680,7 +700,10 @@ function compileBuilder(s: Structure): ((r: DataInputView) => unknown) | null {
       return new Function("r", `return {${body}};`) as (r: DataInputView) => unknown;
     }
     const stores = s.keys.map((k) => `o[${JSON.stringify(k)}] = r.readValue();`).join(" ");
-    const factory = new Function("P", `return function (r) { const o = Object.create(P); ${stores} return o; };`);
+    const factory = new Function(
+      "P",
+      `return function (r) { const o = Object.create(P); ${stores} return o; };`,
+    );
     return factory(s.type.proto) as (r: DataInputView) => unknown;
   } catch {
     return null;
@@ -905,15 +928,70 @@ export class DataInputView {
       case 7:
         return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
       case 8:
-        return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+        return f(
+          b[p]!,
+          b[p + 1]!,
+          b[p + 2]!,
+          b[p + 3]!,
+          b[p + 4]!,
+          b[p + 5]!,
+          b[p + 6]!,
+          b[p + 7]!,
+        );
       case 9:
-        return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!);
+        return f(
+          b[p]!,
+          b[p + 1]!,
+          b[p + 2]!,
+          b[p + 3]!,
+          b[p + 4]!,
+          b[p + 5]!,
+          b[p + 6]!,
+          b[p + 7]!,
+          b[p + 8]!,
+        );
       case 10:
-        return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!);
+        return f(
+          b[p]!,
+          b[p + 1]!,
+          b[p + 2]!,
+          b[p + 3]!,
+          b[p + 4]!,
+          b[p + 5]!,
+          b[p + 6]!,
+          b[p + 7]!,
+          b[p + 8]!,
+          b[p + 9]!,
+        );
       case 11:
-        return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!);
+        return f(
+          b[p]!,
+          b[p + 1]!,
+          b[p + 2]!,
+          b[p + 3]!,
+          b[p + 4]!,
+          b[p + 5]!,
+          b[p + 6]!,
+          b[p + 7]!,
+          b[p + 8]!,
+          b[p + 9]!,
+          b[p + 10]!,
+        );
       case 12:
-        return f(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!, b[p + 8]!, b[p + 9]!, b[p + 10]!, b[p + 11]!);
+        return f(
+          b[p]!,
+          b[p + 1]!,
+          b[p + 2]!,
+          b[p + 3]!,
+          b[p + 4]!,
+          b[p + 5]!,
+          b[p + 6]!,
+          b[p + 7]!,
+          b[p + 8]!,
+          b[p + 9]!,
+          b[p + 10]!,
+          b[p + 11]!,
+        );
     }
     if (n <= ASCII_DECODE_JS_MAX) {
       let s = "";
@@ -930,7 +1008,8 @@ export class DataInputView {
 
   private getNodeBuf(): Buffer {
     let nb = this.nodeBuf;
-    if (nb === null) nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    if (nb === null)
+      nb = this.nodeBuf = Buffer.from(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     return nb;
   }
 
@@ -972,7 +1051,9 @@ export class DataInputView {
   private readStruct(id: number): unknown {
     const s = this.structures[id];
     if (s === undefined) {
-      throw this.corrupt(`unknown structure ${id} (only ${this.structures.length} defined; were buffers lost or reordered?)`);
+      throw this.corrupt(
+        `unknown structure ${id} (only ${this.structures.length} defined; were buffers lost or reordered?)`,
+      );
     }
     let build = s.build;
     if (build === null) {
@@ -1033,7 +1114,8 @@ export class DataInputView {
     const words = this.readUint32();
     this.need(words * 4);
     let v = 0n;
-    for (let i = words - 1; i >= 0; i--) v = (v << 32n) | BigInt(this.view.getUint32(this.pos + i * 4, true));
+    for (let i = words - 1; i >= 0; i--)
+      v = (v << 32n) | BigInt(this.view.getUint32(this.pos + i * 4, true));
     this.pos += words * 4;
     return negative ? -v : v;
   }
@@ -1064,7 +1146,10 @@ function describePrimitiveKey(k: unknown): string | null {
 }
 
 function isNativeClass(ctor: unknown): boolean {
-  return typeof ctor === "function" && /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor));
+  return (
+    typeof ctor === "function" &&
+    /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(ctor))
+  );
 }
 
 function constructorOf(o: object): unknown {
@@ -1101,7 +1186,8 @@ function unsupportedObjectMessage(o: object, path: string): string {
     }
     return `cannot serialize a ${name} at ${path}`;
   }
-  if (name === "") return `cannot serialize an instance of an anonymous class at ${path}: register the class with env.registerType(...)`;
+  if (name === "")
+    return `cannot serialize an instance of an anonymous class at ${path}: register the class with env.registerType(...)`;
   return `cannot serialize an instance of class ${name} at ${path}: register it with env.registerType(${name})`;
 }
 
@@ -1119,7 +1205,12 @@ function problem(message: string, path: string): Problem {
   return { message, path };
 }
 
-function findProblem(v: unknown, path: string, ancestors: Ancestor[], registry: TypeRegistry): Problem | null {
+function findProblem(
+  v: unknown,
+  path: string,
+  ancestors: Ancestor[],
+  registry: TypeRegistry,
+): Problem | null {
   switch (typeof v) {
     case "function":
       return problem(`cannot serialize a function at ${path}`, path);
@@ -1132,10 +1223,14 @@ function findProblem(v: unknown, path: string, ancestors: Ancestor[], registry: 
   }
   if (v === null) return null;
   for (const a of ancestors) {
-    if (a.value === v) return problem(`cannot serialize a cyclic structure: ${path} refers back to ${a.path}`, path);
+    if (a.value === v)
+      return problem(`cannot serialize a cyclic structure: ${path} refers back to ${a.path}`, path);
   }
   if (ancestors.length >= MAX_DEPTH) {
-    return problem(`cannot serialize a value nested deeper than ${MAX_DEPTH} levels at ${path}`, path);
+    return problem(
+      `cannot serialize a value nested deeper than ${MAX_DEPTH} levels at ${path}`,
+      path,
+    );
   }
   ancestors.push({ value: v, path });
   try {
@@ -1155,14 +1250,16 @@ function findProblem(v: unknown, path: string, ancestors: Ancestor[], registry: 
       }
       return null;
     }
-    if (proto === Date.prototype || proto === Uint8Array.prototype || proto === Buffer.prototype) return null;
+    if (proto === Date.prototype || proto === Uint8Array.prototype || proto === Buffer.prototype)
+      return null;
     if (proto === Map.prototype) {
       let i = 0;
       for (const [key, value] of v as Map<unknown, unknown>) {
         const keyProblem = findProblem(key, `${path}.<key of entry ${i}>`, ancestors, registry);
         if (keyProblem !== null) return keyProblem;
         const described = describePrimitiveKey(key);
-        const valuePath = described !== null ? `${path}.get(${described})` : `${path}.<value of entry ${i}>`;
+        const valuePath =
+          described !== null ? `${path}.get(${described})` : `${path}.<value of entry ${i}>`;
         const valueProblem = findProblem(value, valuePath, ancestors, registry);
         if (valueProblem !== null) return valueProblem;
         i++;
@@ -1202,6 +1299,7 @@ function findProblem(v: unknown, path: string, ancestors: Ancestor[], registry: 
 /** Builds the error for a value the fast writer rejected. */
 function explainFailure(value: unknown, registry: TypeRegistry): SerializationError {
   const found = findProblem(value, "record", [], registry);
-  if (found === null) return new SerializationError("cannot serialize the record (unknown reason)", "record");
+  if (found === null)
+    return new SerializationError("cannot serialize the record (unknown reason)", "record");
   return new SerializationError(found.message, found.path);
 }

@@ -89,7 +89,8 @@ export class ManualTimerScheduler implements TimerScheduler {
       entry!.callback();
     }
     this.current = Math.max(this.current, time);
-    for (let i = this.pending.length - 1; i >= 0; i--) if (!this.pending[i]!.live) this.pending.splice(i, 1);
+    for (let i = this.pending.length - 1; i >= 0; i--)
+      if (!this.pending[i]!.live) this.pending.splice(i, 1);
   }
 
   /** Advances by `ms` milliseconds. */

@@ -40,13 +40,22 @@ export function isPointwise(edge: JobEdge): boolean {
 }
 
 /** The consumer subtasks a producer subtask feeds on an edge. */
-export function consumersOf(edge: JobEdge, producer: number, producers: number, consumers: number): number[] {
+export function consumersOf(
+  edge: JobEdge,
+  producer: number,
+  producers: number,
+  consumers: number,
+): number[] {
   if (!isPointwise(edge)) return Array.from({ length: consumers }, (_, i) => i);
   if (producers === consumers) return [producer];
   if (producers > consumers) {
     // Several producers feed each consumer: consumer c reads producers [c*P/C, (c+1)*P/C).
     for (let c = 0; c < consumers; c++) {
-      if (producer >= Math.floor((c * producers) / consumers) && producer < Math.floor(((c + 1) * producers) / consumers)) return [c];
+      if (
+        producer >= Math.floor((c * producers) / consumers) &&
+        producer < Math.floor(((c + 1) * producers) / consumers)
+      )
+        return [c];
     }
     return [];
   }
@@ -81,7 +90,13 @@ export function buildExecutionGraph(jobGraph: JobGraph): ExecutionGraph {
       for (let p = 0; p < v.parallelism; p++) {
         const list: Channel[] = [];
         for (const c of consumersOf(edge, p, v.parallelism, consumers)) {
-          const ch: Channel = { id: channels.length, edge, producerSubtask: p, consumerSubtask: c, outputIndex: list.length };
+          const ch: Channel = {
+            id: channels.length,
+            edge,
+            producerSubtask: p,
+            consumerSubtask: c,
+            outputIndex: list.length,
+          };
           channels.push(ch);
           list.push(ch);
           inputChannels.get(inputKey(edge.targetVertex, c))!.push(ch);

@@ -77,7 +77,9 @@ export function buildJobGraph(graph: StreamGraph): JobGraph {
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
   const chainable = new Set(graph.edges.filter((e) => isChainable(e, graph)).map((e) => e.id));
   // Heads are nodes whose single in-edge is not chainable (or that have none).
-  const heads = graph.nodes.filter((n) => !(n.inEdges.length === 1 && chainable.has(n.inEdges[0]!.id)));
+  const heads = graph.nodes.filter(
+    (n) => !(n.inEdges.length === 1 && chainable.has(n.inEdges[0]!.id)),
+  );
   const chainOf = new Map<number, StreamNode[]>();
   for (const head of heads) {
     const chain: StreamNode[] = [];
@@ -100,7 +102,9 @@ export function buildJobGraph(graph: StreamGraph): JobGraph {
   const order: number[] = [];
   const done = new Set<number>();
   while (order.length < chainOf.size) {
-    const ready = [...chainOf.keys()].filter((h) => !done.has(h) && [...deps.get(h)!].every((d) => done.has(d))).sort((a, b) => a - b);
+    const ready = [...chainOf.keys()]
+      .filter((h) => !done.has(h) && [...deps.get(h)!].every((d) => done.has(d)))
+      .sort((a, b) => a - b);
     if (ready.length === 0) throw new Error("internal error: cycle between chains");
     for (const h of ready) {
       done.add(h);
@@ -109,7 +113,8 @@ export function buildJobGraph(graph: StreamGraph): JobGraph {
   }
   const vertexIdOfHead = new Map(order.map((h, i) => [h, i]));
   const vertexOfNode = new Map<number, number>();
-  for (const [nodeId, headId] of vertexHeadOfNode) vertexOfNode.set(nodeId, vertexIdOfHead.get(headId)!);
+  for (const [nodeId, headId] of vertexHeadOfNode)
+    vertexOfNode.set(nodeId, vertexIdOfHead.get(headId)!);
   const vertices: JobVertex[] = order.map((headId, i) => {
     const chain = chainOf.get(headId)!;
     const head = chain[0]!;

@@ -93,8 +93,10 @@ export function buildStreamGraph(
   const edges: StreamEdge[] = [];
   const resolving = new Set<Transformation>();
 
-  const resolveParallelism = (t: Transformation): number => (t.parallelism > 0 ? t.parallelism : config.parallelism);
-  const resolveMaxParallelism = (t: Transformation): number => (t.maxParallelism > 0 ? t.maxParallelism : config.maxParallelism);
+  const resolveParallelism = (t: Transformation): number =>
+    t.parallelism > 0 ? t.parallelism : config.parallelism;
+  const resolveMaxParallelism = (t: Transformation): number =>
+    t.maxParallelism > 0 ? t.maxParallelism : config.maxParallelism;
 
   const producersOf = (t: Transformation): Producer[] => {
     if (t instanceof PartitionTransformation) {
@@ -112,13 +114,21 @@ export function buildStreamGraph(
     for (const p of producers) {
       let partitioner = p.partitioner;
       if (partitioner === null) {
-        partitioner = p.node.parallelism === target.parallelism ? { kind: "forward" } : { kind: "rebalance" };
+        partitioner =
+          p.node.parallelism === target.parallelism ? { kind: "forward" } : { kind: "rebalance" };
       } else if (partitioner.kind === "forward" && p.node.parallelism !== target.parallelism) {
         throw new InvalidJobError(
           `forward partitioning does not allow a change of parallelism: '${p.node.name}' has ${p.node.parallelism}, '${target.name}' has ${target.parallelism}; use rebalance() or rescale()`,
         );
       }
-      const edge: StreamEdge = { id: edges.length, sourceId: p.node.id, targetId: target.id, typeNumber, partitioner, sideOutputTag: p.tag };
+      const edge: StreamEdge = {
+        id: edges.length,
+        sourceId: p.node.id,
+        targetId: target.id,
+        typeNumber,
+        partitioner,
+        sideOutputTag: p.tag,
+      };
       edges.push(edge);
       p.node.outEdges.push(edge);
       target.inEdges.push(edge);
@@ -167,7 +177,11 @@ export function buildStreamGraph(
   }
 
   for (const t of transformations) {
-    if (t instanceof SourceTransformation || t instanceof OneInputTransformation || t instanceof TwoInputTransformation) {
+    if (
+      t instanceof SourceTransformation ||
+      t instanceof OneInputTransformation ||
+      t instanceof TwoInputTransformation
+    ) {
       nodeOf(t);
     }
   }
@@ -179,7 +193,8 @@ export function buildStreamGraph(
       `the job runs in BATCH mode but source '${unbounded?.name}' is unbounded; use STREAMING or AUTOMATIC`,
     );
   }
-  const batch = config.runtimeMode === "BATCH" || (config.runtimeMode === "AUTOMATIC" && allBounded);
+  const batch =
+    config.runtimeMode === "BATCH" || (config.runtimeMode === "AUTOMATIC" && allBounded);
   if (!list.some((n) => n.source)) throw new InvalidJobError("the job has no source");
   return { jobName, nodes: list, edges, batch, config };
 }

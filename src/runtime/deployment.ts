@@ -7,7 +7,12 @@ import type { TimerScheduler } from "../core/time.ts";
 import { TypeRegistry } from "../core/serialization.ts";
 import type { ExecutionGraph } from "../graph/execution-graph.ts";
 import { inputKey, outputKey } from "../graph/execution-graph.ts";
-import { InputChannel, LocalChannelWriter, RemoteChannelWriter, type ChannelWriter } from "./network/channels.ts";
+import {
+  InputChannel,
+  LocalChannelWriter,
+  RemoteChannelWriter,
+  type ChannelWriter,
+} from "./network/channels.ts";
 import { createSelector } from "./network/partitioners.ts";
 import { RecordWriter } from "./network/record-writer.ts";
 import type { Transport } from "./network/transport.ts";
@@ -18,7 +23,11 @@ import { StreamTask, type TaskEnvironment, type TaskMetrics } from "./task.ts";
 /** Callbacks from the deployed tasks to whoever hosts them (a worker, or the thread executor). */
 export interface DeploymentListener {
   /** A task finished normally. */
-  taskFinished(vertexId: number, subtask: number, accumulators: Record<string, AccumulatorSnapshot>): void;
+  taskFinished(
+    vertexId: number,
+    subtask: number,
+    accumulators: Record<string, AccumulatorSnapshot>,
+  ): void;
   /** A task failed; the job must stop. */
   taskFailed(vertexId: number, subtask: number, error: unknown): void;
   /** Records for an `executeAndCollect` client. */
@@ -62,7 +71,8 @@ export class Deployment {
     const sg = graph.jobGraph.streamGraph;
     const hosted = new Set(spec.slots);
     const registry = new TypeRegistry();
-    for (const [name, ctor] of Object.entries(sg.config.registeredTypes)) registry.register(name, ctor);
+    for (const [name, ctor] of Object.entries(sg.config.registeredTypes))
+      registry.register(name, ctor);
     const credits = Math.max(1, sg.config.channelCredits);
     const batchSize = Math.max(1, sg.config.bufferRecords);
     const env: TaskEnvironment = {
@@ -107,8 +117,10 @@ export class Deployment {
           const channels = graph.outputChannels.get(outputKey(edge.id, s))!;
           const cws: ChannelWriter[] = channels.map((ch) => {
             const local = inputsById.get(ch.id);
-            if (local && hosted.has(ch.consumerSubtask)) return new LocalChannelWriter(local, credits, batchSize);
-            if (!spec.transport) throw new Error(`internal error: channel ${ch.id} needs a transport`);
+            if (local && hosted.has(ch.consumerSubtask))
+              return new LocalChannelWriter(local, credits, batchSize);
+            if (!spec.transport)
+              throw new Error(`internal error: channel ${ch.id} needs a transport`);
             const w = new RemoteChannelWriter(
               spec.transport,
               ch.consumerSubtask,
@@ -127,7 +139,10 @@ export class Deployment {
             consumerMaxParallelism: target.maxParallelism,
             consumerName: edge.targetName,
           });
-          writers.set(edge.id, new RecordWriter(cws, selector, edge.partitioner.kind === "forward"));
+          writers.set(
+            edge.id,
+            new RecordWriter(cws, selector, edge.partitioner.kind === "forward"),
+          );
         }
         const splits = spec.splits.get(v.id)?.[s] ?? [];
         const task = new StreamTask(v, s, env, inputsOf.get(inputKey(v.id, s))!, writers, splits);

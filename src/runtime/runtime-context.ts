@@ -57,7 +57,9 @@ export class RuntimeContextImpl implements RuntimeContext {
   /** Registers an accumulator (names are unique per task). */
   addAccumulator<V, R>(name: string, accumulator: Accumulator<V, R>): void {
     if (this.accumulators.has(name)) {
-      throw new Error(`accumulator '${name}' is already registered in task '${this.info.taskName}'`);
+      throw new Error(
+        `accumulator '${name}' is already registered in task '${this.info.taskName}'`,
+      );
     }
     this.accumulators.set(name, accumulator as Accumulator<unknown, unknown>);
   }

@@ -9,10 +9,21 @@ import type { TimerScheduler, Cancellable } from "../core/time.ts";
 import type { ExecutionConfig } from "../api/config.ts";
 import type { JobVertex } from "../graph/job-graph.ts";
 import { END_OF_PARTITION, StreamEvent, type WatermarkEvent } from "./events.ts";
-import { decodeBuffer, type ChannelWriter, type ElementSink, type InputChannel, type LocalBatch } from "./network/channels.ts";
+import {
+  decodeBuffer,
+  type ChannelWriter,
+  type ElementSink,
+  type InputChannel,
+  type LocalBatch,
+} from "./network/channels.ts";
 import { RecordWriter } from "./network/record-writer.ts";
 import { createOperator } from "./operators/factory.ts";
-import { OneInputOperator, StreamOperator, TwoInputOperator, type OperatorContext } from "./operators/operator.ts";
+import {
+  OneInputOperator,
+  StreamOperator,
+  TwoInputOperator,
+  type OperatorContext,
+} from "./operators/operator.ts";
 import { CollectOperator, SinkOperator } from "./operators/sinks.ts";
 import { SourceOperator } from "./operators/source.ts";
 import { RoutingOutput, type RecordTarget } from "./output.ts";
@@ -305,7 +316,12 @@ export class StreamTask implements ElementSink {
 
   private processInput(fuel: number): void {
     let done = 0;
-    while (done < fuel && this.available.length > 0 && this.outputsAvailable() && this.state.kind === "RUNNING") {
+    while (
+      done < fuel &&
+      this.available.length > 0 &&
+      this.outputsAvailable() &&
+      this.state.kind === "RUNNING"
+    ) {
       const ch = this.available.shift()!;
       const batch = ch.queue.shift()!;
       if (ch.queue.length > 0) this.available.push(ch);
@@ -476,9 +492,14 @@ export class StreamTask implements ElementSink {
   metrics(): TaskMetrics {
     let sinkRecordsIn = 0;
     for (const op of this.operators) {
-      if (op instanceof SinkOperator || op instanceof CollectOperator) sinkRecordsIn += op.recordsIn;
+      if (op instanceof SinkOperator || op instanceof CollectOperator)
+        sinkRecordsIn += op.recordsIn;
     }
-    return { recordsIn: this.recordsIn, sourceRecordsOut: this.source?.recordsOut ?? 0, sinkRecordsIn };
+    return {
+      recordsIn: this.recordsIn,
+      sourceRecordsOut: this.source?.recordsOut ?? 0,
+      sinkRecordsIn,
+    };
   }
 
   /** Local accumulator values. */

@@ -54,18 +54,36 @@ test("hashKey normalizes numbers", () => {
 });
 
 test("unsupported keys throw clear TypeErrors", () => {
-  assert.throws(() => hashKey(undefined), { name: "TypeError", message: /key selector returned undefined/ });
-  assert.throws(() => hashKey(() => 1), { name: "TypeError", message: /cannot use a function as a key/ });
-  assert.throws(() => hashKey(Symbol("s")), { name: "TypeError", message: /cannot use a symbol as a key/ });
+  assert.throws(() => hashKey(undefined), {
+    name: "TypeError",
+    message: /key selector returned undefined/,
+  });
+  assert.throws(() => hashKey(() => 1), {
+    name: "TypeError",
+    message: /cannot use a function as a key/,
+  });
+  assert.throws(() => hashKey(Symbol("s")), {
+    name: "TypeError",
+    message: /cannot use a symbol as a key/,
+  });
   assert.throws(() => hashKey([1, undefined]), { name: "TypeError", message: /undefined/ });
   class Trade {}
-  assert.throws(() => hashKey(new Trade()), { name: "TypeError", message: /instance of class Trade/ });
+  assert.throws(() => hashKey(new Trade()), {
+    name: "TypeError",
+    message: /instance of class Trade/,
+  });
   assert.throws(() => hashKey(new Map()), { name: "TypeError", message: /instance of class Map/ });
   const cyclic: unknown[] = [];
   cyclic.push(cyclic);
   assert.throws(() => hashKey(cyclic), { name: "TypeError", message: /nested deeper/ });
-  assert.throws(() => keyToMapKey(undefined), { name: "TypeError", message: /key selector returned undefined/ });
-  assert.throws(() => keyToMapKey({ f: () => 1 }), { name: "TypeError", message: /cannot use a function as a key/ });
+  assert.throws(() => keyToMapKey(undefined), {
+    name: "TypeError",
+    message: /key selector returned undefined/,
+  });
+  assert.throws(() => keyToMapKey({ f: () => 1 }), {
+    name: "TypeError",
+    message: /cannot use a function as a key/,
+  });
   assert.throws(() => assignToKeyGroup(Symbol("x"), 128), TypeError);
 });
 
@@ -74,8 +92,10 @@ test("10000 sequential int keys spread over 128 key groups", () => {
   for (let i = 0; i < 10000; i++) counts[assignToKeyGroup(i, DEFAULT_MAX_PARALLELISM)]!++;
   for (const c of counts) assert.ok(c >= 40 && c <= 120, `group count ${c} out of 40..120`);
   const strCounts = new Array<number>(DEFAULT_MAX_PARALLELISM).fill(0);
-  for (let i = 0; i < 10000; i++) strCounts[assignToKeyGroup(`user-${i}`, DEFAULT_MAX_PARALLELISM)]!++;
-  for (const c of strCounts) assert.ok(c >= 40 && c <= 120, `string group count ${c} out of 40..120`);
+  for (let i = 0; i < 10000; i++)
+    strCounts[assignToKeyGroup(`user-${i}`, DEFAULT_MAX_PARALLELISM)]!++;
+  for (const c of strCounts)
+    assert.ok(c >= 40 && c <= 120, `string group count ${c} out of 40..120`);
 });
 
 test("key group ranges cover 0..maxP-1 exactly once and agree with operatorIndexForKeyGroup", () => {
@@ -105,12 +125,30 @@ test("key group ranges cover 0..maxP-1 exactly once and agree with operatorIndex
 });
 
 test("arguments are validated with RangeErrors", () => {
-  assert.throws(() => computeKeyGroupRange(128, 0, 0), { name: "RangeError", message: /parallelism must be an integer >= 1/ });
-  assert.throws(() => computeKeyGroupRange(4, 5, 0), { name: "RangeError", message: /must not exceed maxParallelism/ });
-  assert.throws(() => computeKeyGroupRange(0, 1, 0), { name: "RangeError", message: /maxParallelism/ });
-  assert.throws(() => computeKeyGroupRange(32769, 1, 0), { name: "RangeError", message: /maxParallelism/ });
-  assert.throws(() => computeKeyGroupRange(128, 2, 2), { name: "RangeError", message: /operatorIndex/ });
-  assert.throws(() => operatorIndexForKeyGroup(128, 2, 128), { name: "RangeError", message: /keyGroup/ });
+  assert.throws(() => computeKeyGroupRange(128, 0, 0), {
+    name: "RangeError",
+    message: /parallelism must be an integer >= 1/,
+  });
+  assert.throws(() => computeKeyGroupRange(4, 5, 0), {
+    name: "RangeError",
+    message: /must not exceed maxParallelism/,
+  });
+  assert.throws(() => computeKeyGroupRange(0, 1, 0), {
+    name: "RangeError",
+    message: /maxParallelism/,
+  });
+  assert.throws(() => computeKeyGroupRange(32769, 1, 0), {
+    name: "RangeError",
+    message: /maxParallelism/,
+  });
+  assert.throws(() => computeKeyGroupRange(128, 2, 2), {
+    name: "RangeError",
+    message: /operatorIndex/,
+  });
+  assert.throws(() => operatorIndexForKeyGroup(128, 2, 128), {
+    name: "RangeError",
+    message: /keyGroup/,
+  });
   assert.throws(() => assignToKeyGroup(1, 0), { name: "RangeError", message: /maxParallelism/ });
   assert.throws(() => assignToKeyGroup(1, 1.5), RangeError);
   assert.equal(assignToKeyGroup(1, 32768), murmurMix(1) % 32768);
@@ -139,7 +177,17 @@ test("keyToMapKey keeps primitives and never collides strings with composite key
   assert.equal(keyToMapKey(null), null);
   assert.ok(Number.isNaN(keyToMapKey(NaN)));
   const composites: unknown[] = [["x"], { x: 1 }, [], {}, new Date(0), ["\u0000"], [null]];
-  const strings = ["x", '["x"]', "[]", "{}", "\u0000c[]", "\u0000c{}", "\u0000c[\"x\"]", "\u0000s", ""];
+  const strings = [
+    "x",
+    '["x"]',
+    "[]",
+    "{}",
+    "\u0000c[]",
+    "\u0000c{}",
+    '\u0000c["x"]',
+    "\u0000s",
+    "",
+  ];
   const all = new Set<unknown>();
   for (const k of [...composites, ...strings]) all.add(keyToMapKey(k));
   assert.equal(all.size, composites.length + strings.length);

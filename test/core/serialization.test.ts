@@ -33,20 +33,70 @@ function expectError(value: unknown, message: string, path: string, registry?: T
 }
 
 test("primitives round trip", () => {
-  for (const v of [undefined, null, true, false, "", "a", "hello world"]) assert.equal(roundTrip(v), v);
+  for (const v of [undefined, null, true, false, "", "a", "hello world"])
+    assert.equal(roundTrip(v), v);
 });
 
 test("edge numbers round trip exactly", () => {
   const numbers = [
-    0, -0, 1, -1, 15, -16, -17, 127, 128, -128, -129, 255, 256, 32767, 32768, -32768, -32769, 65535, 2 ** 31 - 1,
-    2 ** 31, -(2 ** 31), -(2 ** 31) - 1, 2 ** 32, 2 ** 53, -(2 ** 53), 2 ** 53 + 2, 1.5, -1.5, 0.1, Math.PI, 1e-300,
-    Number.MIN_VALUE, Number.MAX_VALUE, Number.EPSILON, NaN, Infinity, -Infinity, Date.UTC(2025, 0, 1),
+    0,
+    -0,
+    1,
+    -1,
+    15,
+    -16,
+    -17,
+    127,
+    128,
+    -128,
+    -129,
+    255,
+    256,
+    32767,
+    32768,
+    -32768,
+    -32769,
+    65535,
+    2 ** 31 - 1,
+    2 ** 31,
+    -(2 ** 31),
+    -(2 ** 31) - 1,
+    2 ** 32,
+    2 ** 53,
+    -(2 ** 53),
+    2 ** 53 + 2,
+    1.5,
+    -1.5,
+    0.1,
+    Math.PI,
+    1e-300,
+    Number.MIN_VALUE,
+    Number.MAX_VALUE,
+    Number.EPSILON,
+    NaN,
+    Infinity,
+    -Infinity,
+    Date.UTC(2025, 0, 1),
   ];
-  for (const n of numbers) assert.ok(Object.is(roundTrip(n), n), `number ${n} (${Object.is(n, -0) ? "-0" : ""})`);
+  for (const n of numbers)
+    assert.ok(Object.is(roundTrip(n), n), `number ${n} (${Object.is(n, -0) ? "-0" : ""})`);
 });
 
 test("small integers are compact", () => {
-  const sizes: [number, number][] = [[0, 1], [127, 1], [-1, 1], [-16, 1], [-17, 2], [128, 3], [-129, 3], [40000, 5], [-(2 ** 31), 5], [2 ** 31, 9], [-0, 9], [1.5, 9]];
+  const sizes: [number, number][] = [
+    [0, 1],
+    [127, 1],
+    [-1, 1],
+    [-16, 1],
+    [-17, 2],
+    [128, 3],
+    [-129, 3],
+    [40000, 5],
+    [-(2 ** 31), 5],
+    [2 ** 31, 9],
+    [-0, 9],
+    [1.5, 9],
+  ];
   for (const [n, size] of sizes) {
     const out = new DataOutputView();
     out.writeValue(n);
@@ -55,7 +105,17 @@ test("small integers are compact", () => {
 });
 
 test("bigints of any size keep their sign", () => {
-  const values = [0n, 1n, -1n, 2n ** 32n, -(2n ** 32n), 2n ** 64n - 1n, -(2n ** 63n), 12345678901234567890123456789012345678901234567890n, -(7n ** 200n)];
+  const values = [
+    0n,
+    1n,
+    -1n,
+    2n ** 32n,
+    -(2n ** 32n),
+    2n ** 64n - 1n,
+    -(2n ** 63n),
+    12345678901234567890123456789012345678901234567890n,
+    -(7n ** 200n),
+  ];
   for (const v of values) assert.equal(roundTrip(v), v);
 });
 
@@ -94,12 +154,22 @@ test("binary data, dates, maps, sets and arrays round trip", () => {
   assert.equal(d.getTime(), 1700000000123);
   assert.ok(Number.isNaN((roundTrip(new Date(NaN)) as Date).getTime()));
 
-  const m = new Map<unknown, unknown>([["a", 1], [2, { x: [1, 2] }], [null, new Set([1, "two"])]]);
+  const m = new Map<unknown, unknown>([
+    ["a", 1],
+    [2, { x: [1, 2] }],
+    [null, new Set([1, "two"])],
+  ]);
   assert.deepEqual(roundTrip(m), m);
   assert.deepEqual(roundTrip(new Set([1, "a", 3n])), new Set([1, "a", 3n]));
 
   assert.deepEqual(roundTrip([]), []);
-  assert.deepEqual(roundTrip([1, "a", null, undefined, [2, [3]]]), [1, "a", null, undefined, [2, [3]]]);
+  assert.deepEqual(roundTrip([1, "a", null, undefined, [2, [3]]]), [
+    1,
+    "a",
+    null,
+    undefined,
+    [2, [3]],
+  ]);
   const long = Array.from({ length: 1000 }, (_, i) => i * 3);
   assert.deepEqual(roundTrip(long), long);
   // eslint-disable-next-line no-sparse-arrays
@@ -117,7 +187,10 @@ test("plain objects, null-prototype objects and nested structures round trip", (
     tags: ["a", "b"],
     dims: { w: 1.5, h: 2, unit: "cm" },
     owner: { name: "Ann", address: { city: "Zürich", zip: "8000" } },
-    history: [{ at: new Date(5), v: 1n }, { at: new Date(6), v: -2n }],
+    history: [
+      { at: new Date(5), v: 1n },
+      { at: new Date(6), v: -2n },
+    ],
     empty: {},
     "key with spaces": true,
     "": "empty key",
@@ -141,7 +214,12 @@ test("plain objects, null-prototype objects and nested structures round trip", (
 
 test("many records share structures in one buffer", () => {
   const out = new DataOutputView(64);
-  const records = Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `n${i}`, price: i * 0.25, ts: 1700000000000 + i }));
+  const records = Array.from({ length: 5000 }, (_, i) => ({
+    id: i,
+    name: `n${i}`,
+    price: i * 0.25,
+    ts: 1700000000000 + i,
+  }));
   for (const r of records) out.writeValue(r);
   assert.equal(out.getStructureCount(), 1);
   const input = new DataInputView(out.toUint8Array());
@@ -159,7 +237,8 @@ test("many records share structures in one buffer", () => {
 test("structures persist across buffers with reset and setBuffer", () => {
   const out = new DataOutputView();
   const input = new DataInputView();
-  const shapes = (i: number): unknown => (i % 3 === 0 ? { a: i, b: [i] } : i % 3 === 1 ? { x: { y: i }, z: "s" } : [{ a: i, b: null }]);
+  const shapes = (i: number): unknown =>
+    i % 3 === 0 ? { a: i, b: [i] } : i % 3 === 1 ? { x: { y: i }, z: "s" } : [{ a: i, b: null }];
   for (let round = 0; round < 5; round++) {
     out.reset();
     for (let i = 0; i < 30; i++) out.writeValue(shapes(round * 30 + i));
@@ -200,7 +279,10 @@ test("reading works on a sub-view of a larger buffer", () => {
   const bytes = out.toUint8Array();
   const big = new Uint8Array(bytes.length + 10);
   big.set(bytes, 7);
-  assert.deepEqual(new DataInputView(big.subarray(7, 7 + bytes.length)).readValue(), { a: 1.25, s: "x" });
+  assert.deepEqual(new DataInputView(big.subarray(7, 7 + bytes.length)).readValue(), {
+    a: 1.25,
+    s: "x",
+  });
 });
 
 class Trade {
@@ -255,14 +337,26 @@ test("the reader reports a class it does not know", () => {
 });
 
 test("errors name the exact path", () => {
-  expectError({ handler: () => 1 }, "cannot serialize a function at record.handler", "record.handler");
-  expectError({ tags: ["a", "b", Symbol("c")] }, "cannot serialize a symbol at record.tags[2]", "record.tags[2]");
+  expectError(
+    { handler: () => 1 },
+    "cannot serialize a function at record.handler",
+    "record.handler",
+  );
+  expectError(
+    { tags: ["a", "b", Symbol("c")] },
+    "cannot serialize a symbol at record.tags[2]",
+    "record.tags[2]",
+  );
   expectError(
     { trade: new Trade("A", 1) },
     "cannot serialize an instance of class Trade at record.trade: register it with env.registerType(Trade)",
     "record.trade",
   );
-  expectError({ a: { "odd key": [1, { w: new WeakMap() }] } }, 'cannot serialize a WeakMap at record.a["odd key"][1].w', 'record.a["odd key"][1].w');
+  expectError(
+    { a: { "odd key": [1, { w: new WeakMap() }] } },
+    'cannot serialize a WeakMap at record.a["odd key"][1].w',
+    'record.a["odd key"][1].w',
+  );
   expectError([Promise.resolve(1)], "cannot serialize a Promise at record[0]", "record[0]");
   expectError(
     { v: new Float64Array(2) },
@@ -274,7 +368,11 @@ test("errors name the exact path", () => {
     'cannot serialize a function at record.get("k").f',
     'record.get("k").f',
   );
-  expectError(new Set([1, Symbol.iterator]), "cannot serialize a symbol at record.<element 1>", "record.<element 1>");
+  expectError(
+    new Set([1, Symbol.iterator]),
+    "cannot serialize a symbol at record.<element 1>",
+    "record.<element 1>",
+  );
   const registry = new TypeRegistry().register("Trade", Trade);
   const t = new Trade("A", 1) as Trade & { cb?: unknown };
   t.cb = function named() {};
@@ -285,10 +383,18 @@ test("errors name the exact path", () => {
 test("cycles are reported with both ends", () => {
   const record: { parent: { child?: unknown } } = { parent: {} };
   record.parent.child = record;
-  expectError(record, "cannot serialize a cyclic structure: record.parent.child refers back to record", "record.parent.child");
+  expectError(
+    record,
+    "cannot serialize a cyclic structure: record.parent.child refers back to record",
+    "record.parent.child",
+  );
   const list: unknown[] = [1, { next: null as unknown }];
   (list[1] as { next: unknown }).next = list[1];
-  expectError(list, "cannot serialize a cyclic structure: record[1].next refers back to record[1]", "record[1].next");
+  expectError(
+    list,
+    "cannot serialize a cyclic structure: record[1].next refers back to record[1]",
+    "record[1].next",
+  );
   // A shared (non-cyclic) object is fine.
   const shared = { s: 1 };
   assert.deepEqual(roundTrip({ a: shared, b: shared }), { a: shared, b: shared });
@@ -314,7 +420,10 @@ test("the writer keeps working after an error and the reader stays in sync", () 
   out.writeValue({ a: 2, b: "y" });
   const before = out.position;
   // Fails after defining two new structures ({p, q} and {r}) and writing part of the record.
-  assert.throws(() => out.writeValue({ p: { r: "long string ".repeat(20) }, q: [1, 2, () => 0] }), SerializationError);
+  assert.throws(
+    () => out.writeValue({ p: { r: "long string ".repeat(20) }, q: [1, 2, () => 0] }),
+    SerializationError,
+  );
   assert.equal(out.position, before);
   assert.equal(out.getStructureCount(), 1);
   out.writeValue({ r: 5 });
@@ -363,7 +472,13 @@ test("the structure table is capped; later shapes are written with inline keys",
 test("corrupt input is reported", () => {
   assert.throws(() => new DataInputView(new Uint8Array([0xd7])).readValue(), /unknown tag 0xd7/);
   assert.throws(() => new DataInputView(new Uint8Array([0xa3])).readValue(), /unknown structure 3/);
-  assert.throws(() => new DataInputView(new Uint8Array([0x85, 65])).readValue(), /needed 5 more byte/);
+  assert.throws(
+    () => new DataInputView(new Uint8Array([0x85, 65])).readValue(),
+    /needed 5 more byte/,
+  );
   assert.throws(() => new DataInputView(new Uint8Array([])).readValue(), SerializationError);
-  assert.throws(() => new DataInputView(new Uint8Array([0xc7, 1, 2])).readValue(), SerializationError);
+  assert.throws(
+    () => new DataInputView(new Uint8Array([0xc7, 1, 2])).readValue(),
+    SerializationError,
+  );
 });

@@ -6,8 +6,20 @@
  * producer may have at most `credits` undelivered batches per channel, so a slow consumer
  * backpressures its producers with bounded memory.
  */
-import { DataInputView, DataOutputView, SerializationError, type TypeRegistry } from "../../core/serialization.ts";
-import { CheckpointBarrier, END_OF_PARTITION, NO_TIMESTAMP, StreamEvent, WatermarkEvent, WatermarkStatusEvent } from "../events.ts";
+import {
+  DataInputView,
+  DataOutputView,
+  SerializationError,
+  type TypeRegistry,
+} from "../../core/serialization.ts";
+import {
+  CheckpointBarrier,
+  END_OF_PARTITION,
+  NO_TIMESTAMP,
+  StreamEvent,
+  WatermarkEvent,
+  WatermarkStatusEvent,
+} from "../events.ts";
 import type { Transport } from "./transport.ts";
 
 /** A batch handed over within one thread: parallel arrays of values (or events) and timestamps. */
@@ -59,7 +71,13 @@ export class InputChannel {
   onArrival: () => void = () => {};
 
   /** Creates a channel; `remote` channels get a deserializer. */
-  constructor(gateIndex: number, typeNumber: 1 | 2, channelId: number, remote: boolean, registry: TypeRegistry | undefined) {
+  constructor(
+    gateIndex: number,
+    typeNumber: 1 | 2,
+    channelId: number,
+    remote: boolean,
+    registry: TypeRegistry | undefined,
+  ) {
     this.gateIndex = gateIndex;
     this.typeNumber = typeNumber;
     this.channelId = channelId;
@@ -180,7 +198,10 @@ export class RemoteChannelWriter implements ChannelWriter {
     } catch (e) {
       out.truncate(mark);
       if (e instanceof SerializationError) {
-        throw new RecordSerializationError(`a record ${this.describe} cannot cross to another worker thread: ${e.message}`, { cause: e });
+        throw new RecordSerializationError(
+          `a record ${this.describe} cannot cross to another worker thread: ${e.message}`,
+          { cause: e },
+        );
       }
       throw e;
     }

@@ -92,13 +92,19 @@ class KeyGroupSelector implements ChannelSelector {
     try {
       k = this.key(value);
     } catch (e) {
-      throw new Error(`the key selector of keyBy() before '${this.consumer}' threw: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+      throw new Error(
+        `the key selector of keyBy() before '${this.consumer}' threw: ${(e as Error)?.message ?? String(e)}`,
+        { cause: e },
+      );
     }
     let kg: number;
     try {
       kg = assignToKeyGroup(k, this.maxP);
     } catch (e) {
-      throw new TypeError(`invalid key from the key selector of keyBy() before '${this.consumer}': ${(e as Error).message}`, { cause: e });
+      throw new TypeError(
+        `invalid key from the key selector of keyBy() before '${this.consumer}': ${(e as Error).message}`,
+        { cause: e },
+      );
     }
     return operatorIndexForKeyGroup(this.maxP, this.n, kg);
   }
@@ -109,7 +115,12 @@ class CustomSelector implements ChannelSelector {
   private readonly partition: (k: unknown, n: number) => number;
   private readonly n: number;
   private readonly consumer: string;
-  constructor(key: (v: unknown) => unknown, partition: (k: unknown, n: number) => number, n: number, consumer: string) {
+  constructor(
+    key: (v: unknown) => unknown,
+    partition: (k: unknown, n: number) => number,
+    n: number,
+    consumer: string,
+  ) {
     this.key = key;
     this.partition = partition;
     this.n = n;
@@ -118,7 +129,9 @@ class CustomSelector implements ChannelSelector {
   select(value: unknown): number {
     const p = this.partition(this.key(value), this.n);
     if (!Number.isInteger(p) || p < 0 || p >= this.n) {
-      throw new RangeError(`custom partitioner before '${this.consumer}' returned ${p}; expected an integer in [0, ${this.n})`);
+      throw new RangeError(
+        `custom partitioner before '${this.consumer}' returned ${p}; expected an integer in [0, ${this.n})`,
+      );
     }
     return p;
   }

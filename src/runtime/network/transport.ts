@@ -11,5 +11,8 @@ export interface Transport {
   /** Returns `credits` buffers of credit on `channelId` to the slot hosting its producer. */
   sendCredit(targetSlot: number, channelId: number, credits: number): void;
   /** Installs the receiving handlers. */
-  setHandlers(onBuffer: (channelId: number, bytes: Uint8Array) => void, onCredit: (channelId: number, credits: number) => void): void;
+  setHandlers(
+    onBuffer: (channelId: number, bytes: Uint8Array) => void,
+    onCredit: (channelId: number, credits: number) => void,
+  ): void;
 }

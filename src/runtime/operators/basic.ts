@@ -1,9 +1,19 @@
 /** The stateless one-input operators: map, flatMap, filter, process, and timestamp assignment. */
 import type { FlatMapFunction, ProcessFunction, RichFunction } from "../../api/functions.ts";
-import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from "../../api/watermarks.ts";
+import type {
+  WatermarkGenerator,
+  WatermarkOutput,
+  WatermarkStrategy,
+} from "../../api/watermarks.ts";
 import type { Cancellable } from "../../core/time.ts";
 import { MAX_WATERMARK, MIN_WATERMARK } from "../events.ts";
-import { closeRich, NonKeyedTimerService, openRich, ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
+import {
+  closeRich,
+  NonKeyedTimerService,
+  openRich,
+  ProcessContextImpl,
+  TimestampedCollector,
+} from "./functions-support.ts";
 import { OneInputOperator } from "./operator.ts";
 
 /** Applies a map function. */
@@ -108,7 +118,10 @@ export class ProcessOperator extends OneInputOperator<unknown> {
   /** Opens the function. */
   override open(): Promise<void> {
     this.collector = new TimestampedCollector(this.output);
-    this.context = new ProcessContextImpl(this.output, new NonKeyedTimerService(this.ctx, () => this.currentWatermark));
+    this.context = new ProcessContextImpl(
+      this.output,
+      new NonKeyedTimerService(this.ctx, () => this.currentWatermark),
+    );
     return openRich(this.fn, this.ctx);
   }
   /** Processes one record. */
@@ -131,7 +144,10 @@ export class ProcessOperator extends OneInputOperator<unknown> {
  * Assigns timestamps and generates watermarks inside the pipeline (`assignTimestampsAndWatermarks`).
  * Incoming watermarks are swallowed except the final MAX one, as in Flink.
  */
-export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> implements WatermarkOutput {
+export class TimestampsAndWatermarksOperator
+  extends OneInputOperator<unknown>
+  implements WatermarkOutput
+{
   private readonly strategy: WatermarkStrategy<unknown>;
   private generator!: WatermarkGenerator<unknown>;
   private lastEmitted = MIN_WATERMARK;

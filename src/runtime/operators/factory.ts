@@ -1,13 +1,21 @@
 /** Turns plan operator specs into running operators (one exhaustive switch over the spec kinds). */
 import type { OperatorSpec } from "../../api/transformations.ts";
-import { FilterOperator, FlatMapOperator, MapOperator, ProcessOperator, TimestampsAndWatermarksOperator } from "./basic.ts";
+import {
+  FilterOperator,
+  FlatMapOperator,
+  MapOperator,
+  ProcessOperator,
+  TimestampsAndWatermarksOperator,
+} from "./basic.ts";
 import { ReduceOperator } from "./keyed.ts";
 import type { OneInputOperator, TwoInputOperator } from "./operator.ts";
 import { CollectOperator, SinkOperator } from "./sinks.ts";
 import { CoFlatMapOperator, CoMapOperator, CoProcessOperator } from "./two-input.ts";
 
 /** Creates the operator for `spec`. */
-export function createOperator(spec: OperatorSpec): OneInputOperator<unknown> | TwoInputOperator<unknown, unknown> {
+export function createOperator(
+  spec: OperatorSpec,
+): OneInputOperator<unknown> | TwoInputOperator<unknown, unknown> {
   switch (spec.kind) {
     case "map":
       return new MapOperator(spec.fn, spec.rich);

@@ -80,7 +80,12 @@ export abstract class StreamOperator<OUT = unknown> {
   /** Wraps an error thrown by user code with the operator's name and subtask. */
   protected userError(e: unknown): Error {
     if (e instanceof UserFunctionError) return e;
-    return new UserFunctionError(this.ctx.operatorName, this.ctx.subtaskIndex, this.ctx.parallelism, e);
+    return new UserFunctionError(
+      this.ctx.operatorName,
+      this.ctx.subtaskIndex,
+      this.ctx.parallelism,
+      e,
+    );
   }
 }
 

@@ -3,13 +3,20 @@
  * (per event and periodically, on the task's processing-time timers).
  */
 import type { ReaderOutput, Source, SourceReader, InputStatus } from "../../api/source.ts";
-import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategy } from "../../api/watermarks.ts";
+import type {
+  WatermarkGenerator,
+  WatermarkOutput,
+  WatermarkStrategy,
+} from "../../api/watermarks.ts";
 import type { Cancellable } from "../../core/time.ts";
 import { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from "../events.ts";
 import { StreamOperator } from "./operator.ts";
 
 /** Reads a source's splits and emits their records into the chain. */
-export class SourceOperator extends StreamOperator<unknown> implements ReaderOutput<unknown>, WatermarkOutput {
+export class SourceOperator
+  extends StreamOperator<unknown>
+  implements ReaderOutput<unknown>, WatermarkOutput
+{
   private readonly source: Source<unknown, unknown>;
   private readonly strategy: WatermarkStrategy<unknown>;
   private readonly splits: unknown[];
@@ -21,7 +28,11 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
   recordsOut = 0;
 
   /** Creates the operator for `source`, reading `splits`. */
-  constructor(source: Source<unknown, unknown>, strategy: WatermarkStrategy<unknown>, splits: unknown[]) {
+  constructor(
+    source: Source<unknown, unknown>,
+    strategy: WatermarkStrategy<unknown>,
+    splits: unknown[],
+  ) {
     super();
     this.source = source;
     this.strategy = strategy;

@@ -1,6 +1,17 @@
 /** Operators over connected streams: co-map, co-flat-map and co-process. */
-import type { CoFlatMapFunction, CoMapFunction, CoProcessFunction, RichFunction } from "../../api/functions.ts";
-import { closeRich, NonKeyedTimerService, openRich, ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
+import type {
+  CoFlatMapFunction,
+  CoMapFunction,
+  CoProcessFunction,
+  RichFunction,
+} from "../../api/functions.ts";
+import {
+  closeRich,
+  NonKeyedTimerService,
+  openRich,
+  ProcessContextImpl,
+  TimestampedCollector,
+} from "./functions-support.ts";
 import { TwoInputOperator } from "./operator.ts";
 
 /** Applies a CoMapFunction. */
@@ -92,7 +103,10 @@ export class CoProcessOperator extends TwoInputOperator<unknown, unknown> {
   /** Opens the function. */
   override open(): Promise<void> {
     this.collector = new TimestampedCollector(this.output);
-    this.context = new ProcessContextImpl(this.output, new NonKeyedTimerService(this.ctx, () => this.currentWatermark));
+    this.context = new ProcessContextImpl(
+      this.output,
+      new NonKeyedTimerService(this.ctx, () => this.currentWatermark),
+    );
     return openRich(this.fn, this.ctx);
   }
   /** Processes a record of input 1. */
