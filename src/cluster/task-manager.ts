@@ -1,0 +1,115 @@
+/**
+ * The TaskManager role: something that hosts slots and runs the subtasks the JobManager deploys
+ * there. Locally a TaskManager is one worker thread with one slot; a TaskManager process on
+ * another host will implement the same interface over RPC.
+ */
+import { Worker } from "node:worker_threads";
+import type { VertexMetrics } from "../runtime/deployment.ts";
+import type { AccumulatorSnapshot } from "../runtime/runtime-context.ts";
+import { fromErrorInfo, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
+
+/** What a TaskManager reports to the JobManager. */
+export interface JobManagerGateway {
+  /** The slot has rebuilt the job and deployed its subtasks. */
+  slotReady(slot: number): void;
+  /** Something failed in the slot. */
+  slotFailed(slot: number, error: Error, where: string): void;
+  /** A subtask finished. */
+  taskFinished(accumulators: Record<string, AccumulatorSnapshot>): void;
+  /** Serialized records for an executeAndCollect client. */
+  collected(collectId: string, bytes: Uint8Array): void;
+}
+
+/** The JobManager's handle on one TaskManager. */
+export interface TaskManager {
+  /** The slot it runs. */
+  readonly slot: number;
+  /** Starts the deployed subtasks (after every slot is ready). */
+  start(): void;
+  /** Current counters of its subtasks. */
+  metrics(): Promise<VertexMetrics>;
+  /** Stops it (terminating its thread); resolves when it is gone. */
+  stop(): Promise<void>;
+}
+
+const WORKER_URL = new URL("./worker-main.ts", import.meta.url);
+
+/** A TaskManager with one slot on its own worker thread. */
+export class WorkerTaskManager implements TaskManager {
+  /** The slot it runs. */
+  readonly slot: number;
+  private readonly worker: Worker;
+  private stopping = false;
+  private metricsSeq = 0;
+  private readonly metricsWaiters = new Map<number, (m: VertexMetrics) => void>();
+
+  /** Starts the worker thread, which re-loads the job module and deploys the slot. */
+  constructor(init: WorkerInit, jm: JobManagerGateway) {
+    this.slot = init.slot;
+    this.worker = new Worker(WORKER_URL, {
+      workerData: init,
+      transferList: init.peers.map(([, p]) => p),
+      argv: process.argv.slice(2),
+    });
+    this.worker.on("message", (msg: FromWorker) => {
+      switch (msg.type) {
+        case "ready":
+          jm.slotReady(this.slot);
+          break;
+        case "failed":
+          jm.slotFailed(this.slot, fromErrorInfo(msg.error), msg.where);
+          break;
+        case "taskFinished":
+          jm.taskFinished(msg.accumulators);
+          break;
+        case "collect":
+          jm.collected(msg.collectId, msg.bytes);
+          break;
+        case "metrics": {
+          const w = this.metricsWaiters.get(msg.id);
+          this.metricsWaiters.delete(msg.id);
+          w?.(msg.metrics);
+          break;
+        }
+        case "cancelled":
+          break;
+      }
+    });
+    this.worker.on("error", (e) => jm.slotFailed(this.slot, e, `worker of slot ${this.slot}`));
+    this.worker.on("exit", (code) => {
+      if (!this.stopping && code !== 0) {
+        jm.slotFailed(
+          this.slot,
+          new Error(`worker of slot ${this.slot} exited with code ${code}`),
+          `slot ${this.slot}`,
+        );
+      }
+    });
+  }
+
+  private post(msg: ToWorker): void {
+    this.worker.postMessage(msg);
+  }
+
+  /** Starts the subtasks. */
+  start(): void {
+    this.post({ type: "start" });
+  }
+
+  /** Asks the worker for its counters. */
+  metrics(): Promise<VertexMetrics> {
+    const id = ++this.metricsSeq;
+    return new Promise((resolve) => {
+      this.metricsWaiters.set(id, resolve);
+      this.post({ type: "metrics", id });
+    });
+  }
+
+  /** Terminates the worker thread. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    for (const w of this.metricsWaiters.values()) w({});
+    this.metricsWaiters.clear();
+    await this.worker.terminate();
+  }
+}
