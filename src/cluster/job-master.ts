@@ -44,7 +44,7 @@ export class JobMaster implements JobClient {
   readonly jobName: string;
   private readonly graph: ExecutionGraph;
   private backend: JobBackend | null = null;
-  private readonly startTime: number;
+  private startTime: number;
   private remaining: number;
   private readonly accumulators = new Map<string, Accumulator<unknown, unknown> | unknown[]>();
   private settled = false;
@@ -77,6 +77,11 @@ export class JobMaster implements JobClient {
   attach(backend: JobBackend, progressInterval: number): void {
     this.backend = backend;
     if (progressInterval > 0) this.startProgress(progressInterval);
+  }
+
+  /** Marks the moment every task is deployed and starts running (the net runtime counts from here). */
+  markRunning(): void {
+    this.startTime = performance.now();
   }
 
   /** Resolves with the result, or rejects with the failure. */

@@ -90,6 +90,7 @@ export class LocalExecutor implements PipelineExecutor {
         if (++ready === n) {
           started = true;
           clearTimeout(readyTimer);
+          master.markRunning();
           for (const tm of taskManagers) tm.start();
         }
       },

@@ -59,3 +59,54 @@ export class RoutingOutput implements Output<unknown> {
     for (const t of this.all) t.watermark(watermark);
   }
 }
+
+/** The common case: one chained successor and no side outputs. Calls it directly. */
+export class DirectOutput implements Output<unknown> {
+  private readonly target: RecordTarget;
+
+  /** Creates an output feeding `target` only. */
+  constructor(target: RecordTarget) {
+    this.target = target;
+  }
+
+  /** Sends to the single target. */
+  collect(value: unknown, timestamp: number): void {
+    this.target.push(value, timestamp);
+  }
+
+  /** No side outputs are consumed: dropped. */
+  collectSide(): void {}
+
+  /** Forwards the watermark. */
+  emitWatermark(watermark: number): void {
+    this.target.watermark(watermark);
+  }
+}
+
+/** What a chained successor must offer (a one-input operator). */
+export interface ChainedOperator {
+  /** Processes one record. */
+  processElement(value: unknown, timestamp: number): void;
+  /** Processes a watermark. */
+  processWatermark(watermark: number): void;
+}
+
+/** Output of an operator whose only consumer is the next operator of its chain. */
+export class ChainOutput implements Output<unknown> {
+  /** The chained successor. */
+  readonly op: ChainedOperator;
+  /** Feeds `op`. */
+  constructor(op: ChainedOperator) {
+    this.op = op;
+  }
+  /** Calls the successor directly. */
+  collect(value: unknown, timestamp: number): void {
+    this.op.processElement(value, timestamp);
+  }
+  /** No side outputs are consumed: dropped. */
+  collectSide(): void {}
+  /** Forwards the watermark. */
+  emitWatermark(watermark: number): void {
+    this.op.processWatermark(watermark);
+  }
+}

@@ -26,7 +26,14 @@ import {
 } from "./operators/operator.ts";
 import { CollectOperator, SinkOperator } from "./operators/sinks.ts";
 import { SourceOperator } from "./operators/source.ts";
-import { RoutingOutput, type RecordTarget } from "./output.ts";
+import {
+  ChainOutput,
+  DirectOutput,
+  RoutingOutput,
+  type Output,
+  type RecordTarget,
+} from "./output.ts";
+import { installFusedOutputs } from "./fusion.ts";
 import { RuntimeContextImpl, type AccumulatorSnapshot } from "./runtime-context.ts";
 
 /** What a task needs from the outside world. */
@@ -70,7 +77,7 @@ export interface TaskMetrics {
 }
 
 class ChainedTarget implements RecordTarget {
-  private readonly op: OneInputOperator<unknown>;
+  readonly op: OneInputOperator<unknown>;
   constructor(op: OneInputOperator<unknown>) {
     this.op = op;
   }
@@ -176,7 +183,14 @@ export class StreamTask implements ElementSink {
           side.set(e.sideOutputTag, list);
         }
       }
-      op.setup(this.operatorContext(node.name, node.keys), new RoutingOutput(main, side));
+      let output: Output<unknown>;
+      if (main.length === 1 && side.size === 0) {
+        const only = main[0]!;
+        output = only instanceof ChainedTarget ? new ChainOutput(only.op) : new DirectOutput(only);
+      } else {
+        output = new RoutingOutput(main, side);
+      }
+      op.setup(this.operatorContext(node.name, node.keys), output);
       byNode.set(node.id, op);
       this.operators.unshift(op);
     }
@@ -230,6 +244,7 @@ export class StreamTask implements ElementSink {
     this.state = { kind: "OPENING" };
     this.runAsync(async () => {
       for (let i = this.operators.length - 1; i >= 0; i--) await this.operators[i]!.open();
+      installFusedOutputs(this.operators);
       this.state = { kind: "RUNNING" };
       if (this.inputs.length === 0 && !this.source) this.beginFinish();
     });

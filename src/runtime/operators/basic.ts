@@ -14,7 +14,7 @@ import {
   ProcessContextImpl,
   TimestampedCollector,
 } from "./functions-support.ts";
-import { OneInputOperator } from "./operator.ts";
+import { OneInputOperator, type FusionStep } from "./operator.ts";
 
 /** Applies a map function. */
 export class MapOperator extends OneInputOperator<unknown> {
@@ -29,6 +29,10 @@ export class MapOperator extends OneInputOperator<unknown> {
   /** Opens the rich function. */
   override open(): Promise<void> {
     return openRich(this.rich, this.ctx);
+  }
+  /** Fusable as a map. */
+  override fusionStep(): FusionStep {
+    return { kind: "map", fn: this.fn };
   }
   /** Maps one record. */
   processElement(value: unknown, timestamp: number): void {
@@ -59,6 +63,10 @@ export class FilterOperator extends OneInputOperator<unknown> {
   /** Opens the rich function. */
   override open(): Promise<void> {
     return openRich(this.rich, this.ctx);
+  }
+  /** Fusable as a filter. */
+  override fusionStep(): FusionStep {
+    return { kind: "filter", fn: this.fn };
   }
   /** Keeps or drops one record. */
   processElement(value: unknown, timestamp: number): void {

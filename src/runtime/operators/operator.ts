@@ -39,6 +39,12 @@ export interface OperatorContext {
   collectToClient(collectId: string, records: unknown[]): void;
 }
 
+/** A fusable per-record step: a map, a filter, or a sink writer. */
+export type FusionStep =
+  | { readonly kind: "map"; readonly fn: (v: unknown) => unknown }
+  | { readonly kind: "filter"; readonly fn: (v: unknown) => boolean }
+  | { readonly kind: "sink"; readonly writer: unknown };
+
 /** Base of all operators: lifecycle, watermark forwarding and user-error wrapping. */
 export abstract class StreamOperator<OUT = unknown> {
   /** The operator's context (set in `setup`). */
@@ -77,8 +83,26 @@ export abstract class StreamOperator<OUT = unknown> {
   /** Releases resources; called after finish, and on failure or cancellation. */
   close(): void | Promise<void> {}
 
+  /** The operator's output. */
+  getOutput(): Output<OUT> {
+    return this.output;
+  }
+
+  /** Replaces the output (used to install fused record paths after open). */
+  replaceOutput(output: Output<OUT>): void {
+    this.output = output;
+  }
+
+  /**
+   * How this operator's per-record work can be fused into generated code with its chain
+   * neighbours, or null when it cannot (see runtime/fusion.ts).
+   */
+  fusionStep(): FusionStep | null {
+    return null;
+  }
+
   /** Wraps an error thrown by user code with the operator's name and subtask. */
-  protected userError(e: unknown): Error {
+  userError(e: unknown): Error {
     if (e instanceof UserFunctionError) return e;
     return new UserFunctionError(
       this.ctx.operatorName,

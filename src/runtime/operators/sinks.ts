@@ -1,7 +1,7 @@
 /** Sink operators: user sinks (`sinkTo`, `print`) and the collect sink behind `executeAndCollect`. */
 import type { Sink, SinkWriter, SinkWriterContext } from "../../api/sink.ts";
 import { NO_TIMESTAMP } from "../events.ts";
-import { OneInputOperator } from "./operator.ts";
+import { OneInputOperator, type FusionStep } from "./operator.ts";
 
 /** Runs a {@link Sink}'s writer. */
 export class SinkOperator extends OneInputOperator<never> implements SinkWriterContext {
@@ -26,6 +26,14 @@ export class SinkOperator extends OneInputOperator<never> implements SinkWriterC
     } catch (e) {
       throw this.userError(e);
     }
+  }
+  /** Fusable as a sink write (the fused code updates `ts` and `recordsIn` itself). */
+  override fusionStep(): FusionStep {
+    return { kind: "sink", writer: this.writer };
+  }
+  /** Sets the timestamp of the record being written (fused paths). */
+  setTimestamp(ts: number): void {
+    this.ts = ts;
   }
   /** Timestamp of the record being written. */
   timestamp(): number | null {
