@@ -49,8 +49,8 @@ export function defaultExecutionConfig(): ExecutionConfig {
     bufferTimeout: 100,
     autoWatermarkInterval: 200,
     progressInterval: 0,
-    bufferRecords: 1024,
-    channelCredits: 4,
+    bufferRecords: 4096,
+    channelCredits: 8,
     registeredTypes: {},
   };
 }

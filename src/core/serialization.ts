@@ -30,6 +30,7 @@
  * | 0xd3 / 0xd4 | plain / null-prototype object with inline keys: varint n, key/value pairs|
  * | 0xd5        | class instance with inline keys: class name, varint n, key/value pairs   |
  * | 0xd6        | string with lone surrogates: u32 length, UTF-16LE code units             |
+ * | 0xd8..0xdf  | never written by this codec: reserved for framing by its users (channels) |
  * | 0xe0..0xef  | array of 0..15 elements                                                  |
  * | 0xf0..0xff  | integer -16..-1                                                          |
  *
@@ -65,7 +66,10 @@ const T_CLASS_OBJECT = 0xd5;
 const T_UTF16 = 0xd6;
 const T_FIXARRAY = 0xe0;
 
-/** Maximum number of structures a writer/reader pair shares; later key lists go inline. */
+/** First of the tag bytes (0xd8..0xdf) that values never start with; free for framing. */
+export const RESERVED_TAG_BASE = 0xd8;
+
+/** Most structures a writer defines (later objects are written with inline keys). */
 export const MAX_STRUCTURES = 4096;
 /** Cap of the writer's key-list trie nodes, so dictionary-like objects cannot grow it forever. */
 const MAX_TRIE_NODES = 65536;
@@ -761,6 +765,12 @@ export class DataInputView {
   /** Number of structures known so far. */
   getStructureCount(): number {
     return this.structures.length;
+  }
+
+  /** The next byte, without consuming it. */
+  peekUint8(): number {
+    this.need(1);
+    return this.buf[this.pos]!;
   }
 
   /** Reads one byte. */

@@ -12,7 +12,8 @@ import { END_OF_PARTITION, StreamEvent, type WatermarkEvent } from "./events.ts"
 import {
   decodeBuffer,
   type ChannelWriter,
-  type ElementSink,
+  type EventReceiver,
+  type RecordReceiver,
   type InputChannel,
   type LocalBatch,
 } from "./network/channels.ts";
@@ -90,7 +91,7 @@ class ChainedTarget implements RecordTarget {
 }
 
 /** One running subtask of a vertex. */
-export class StreamTask implements ElementSink {
+export class StreamTask implements EventReceiver {
   /** The vertex (operator chain). */
   readonly vertex: JobVertex;
   /** Subtask index. */
@@ -108,6 +109,8 @@ export class StreamTask implements ElementSink {
   private readonly headOne: OneInputOperator<unknown> | null;
   private readonly headTwo: TwoInputOperator<unknown, unknown> | null;
   private readonly source: SourceOperator | null;
+  /** Where decoded records of input 1 and 2 go. */
+  private readonly receivers: RecordReceiver[];
   private readonly inputs: InputChannel[];
   private readonly writers: RecordWriter[];
   private readonly channelWriters: ChannelWriter[];
@@ -198,6 +201,15 @@ export class StreamTask implements ElementSink {
     this.source = this.head instanceof SourceOperator ? this.head : null;
     this.headOne = this.head instanceof OneInputOperator ? this.head : null;
     this.headTwo = this.head instanceof TwoInputOperator ? this.head : null;
+    const two = this.headTwo;
+    this.receivers = this.headOne
+      ? [this.headOne, this.headOne]
+      : two
+        ? [
+            { processElement: (v: unknown, ts: number) => two.processElement1(v, ts) },
+            { processElement: (v: unknown, ts: number) => two.processElement2(v, ts) },
+          ]
+        : [];
   }
 
   private operatorContext(name: string, keys: OperatorContext["keys"]): OperatorContext {
@@ -293,7 +305,9 @@ export class StreamTask implements ElementSink {
   private maybeFlush(): void {
     if (this.isDone() || this.busy) return;
     const now = this.env.timers.now();
-    const idle = !this.isRunnable();
+    // Idle for lack of input: send partial batches now (latency). Blocked by backpressure instead:
+    // sending half-empty batches would only waste the consumer's credits, so wait for the timeout.
+    const idle = !this.isRunnable() && this.outputsAvailable();
     if (idle || now - this.lastFlush >= this.env.config.bufferTimeout) {
       this.lastFlush = now;
       for (const w of this.channelWriters) if (w.hasPending()) w.flush();
@@ -343,7 +357,7 @@ export class StreamTask implements ElementSink {
       else this.queued[ch.gateIndex] = false;
       this.currentChannel = ch;
       if (batch instanceof Uint8Array) {
-        done += decodeBuffer(ch.reader!, batch, this);
+        done += decodeBuffer(ch.reader!, batch, this.receivers[ch.typeNumber - 1]!, this);
       } else {
         done += this.processLocal(batch, ch);
       }
@@ -381,14 +395,6 @@ export class StreamTask implements ElementSink {
       }
     }
     return records;
-  }
-
-  /** A record decoded from a remote buffer. */
-  record(value: unknown, timestamp: number): void {
-    const one = this.headOne;
-    if (one !== null) one.processElement(value, timestamp);
-    else if (this.currentChannel!.typeNumber === 1) this.headTwo!.processElement1(value, timestamp);
-    else this.headTwo!.processElement2(value, timestamp);
   }
 
   /** An event from the current channel. */

@@ -8,6 +8,7 @@
  */
 import {
   DataInputView,
+  RESERVED_TAG_BASE,
   DataOutputView,
   SerializationError,
   type TypeRegistry,
@@ -141,12 +142,13 @@ export class LocalChannelWriter implements ChannelWriter {
 }
 
 /** Record tags of the binary channel format. */
-const TAG_RECORD = 1;
-const TAG_RECORD_TS = 2;
-const TAG_WATERMARK = 3;
-const TAG_END = 4;
-const TAG_BARRIER = 5;
-const TAG_STATUS = 6;
+// A record without timestamp is written as its bare value; everything else starts with a tag from
+// the codec's reserved range, which no value starts with.
+const TAG_RECORD_TS = RESERVED_TAG_BASE;
+const TAG_WATERMARK = RESERVED_TAG_BASE + 1;
+const TAG_END = RESERVED_TAG_BASE + 2;
+const TAG_BARRIER = RESERVED_TAG_BASE + 3;
+const TAG_STATUS = RESERVED_TAG_BASE + 4;
 
 /** Thrown when a record cannot be serialized to cross threads; names both operators. */
 export class RecordSerializationError extends Error {}
@@ -189,8 +191,7 @@ export class RemoteChannelWriter implements ChannelWriter {
     const out = this.out;
     const mark = out.position;
     try {
-      if (timestamp === NO_TIMESTAMP) out.writeUint8(TAG_RECORD);
-      else {
+      if (timestamp !== NO_TIMESTAMP) {
         out.writeUint8(TAG_RECORD_TS);
         out.writeFloat64(timestamp);
       }
@@ -262,28 +263,39 @@ export class RemoteChannelWriter implements ChannelWriter {
   }
 }
 
-/** Receives one element decoded from a buffer. */
-export interface ElementSink {
+/** Receives the records decoded from a buffer (the consuming operator, or an adapter). */
+export interface RecordReceiver {
   /** A record. */
-  record(value: unknown, timestamp: number): void;
+  processElement(value: unknown, timestamp: number): void;
+}
+
+/** Receives the events decoded from a buffer. */
+export interface EventReceiver {
   /** An event. */
   event(event: StreamEvent): void;
 }
 
-/** Decodes a remote buffer element by element into `sink`; returns the number of records. */
-export function decodeBuffer(reader: DataInputView, bytes: Uint8Array, sink: ElementSink): number {
+/** Decodes a remote buffer element by element; returns the number of records. */
+export function decodeBuffer(
+  reader: DataInputView,
+  bytes: Uint8Array,
+  records: RecordReceiver,
+  sink: EventReceiver,
+): number {
   reader.setBuffer(bytes);
   let n = 0;
   while (reader.available() > 0) {
-    const tag = reader.readUint8();
+    const tag = reader.peekUint8();
+    if (tag < TAG_RECORD_TS || tag > TAG_STATUS) {
+      records.processElement(reader.readValue(), NO_TIMESTAMP);
+      n++;
+      continue;
+    }
+    reader.readUint8();
     switch (tag) {
-      case TAG_RECORD:
-        sink.record(reader.readValue(), NO_TIMESTAMP);
-        n++;
-        break;
       case TAG_RECORD_TS: {
         const ts = reader.readFloat64();
-        sink.record(reader.readValue(), ts);
+        records.processElement(reader.readValue(), ts);
         n++;
         break;
       }

@@ -2,7 +2,7 @@
  * Channel selectors: for each record, which of a producer's output channels (on one edge) receives
  * it. Hash partitioning goes through key groups so that state can later be rescaled.
  */
-import { assignToKeyGroup, operatorIndexForKeyGroup } from "../../core/keygroups.ts";
+import { hashKey, murmurMix, operatorIndexForKeyGroup } from "../../core/keygroups.ts";
 import type { PartitionerSpec } from "../../api/transformations.ts";
 
 /** Selects the channel index for a record; {@link BROADCAST} means every channel. */
@@ -78,14 +78,17 @@ class GlobalSelector implements ChannelSelector {
 
 class KeyGroupSelector implements ChannelSelector {
   private readonly key: (v: unknown) => unknown;
-  private readonly n: number;
   private readonly maxP: number;
   private readonly consumer: string;
+  /** Channel of each key group (precomputed: the contiguous key-group ranges of the consumers). */
+  private readonly channelOfKeyGroup: Int32Array;
   constructor(key: (v: unknown) => unknown, n: number, maxP: number, consumer: string) {
     this.key = key;
-    this.n = n;
     this.maxP = maxP;
     this.consumer = consumer;
+    this.channelOfKeyGroup = new Int32Array(maxP);
+    for (let kg = 0; kg < maxP; kg++)
+      this.channelOfKeyGroup[kg] = operatorIndexForKeyGroup(maxP, n, kg);
   }
   select(value: unknown): number {
     let k: unknown;
@@ -97,16 +100,16 @@ class KeyGroupSelector implements ChannelSelector {
         { cause: e },
       );
     }
-    let kg: number;
+    let h: number;
     try {
-      kg = assignToKeyGroup(k, this.maxP);
+      h = hashKey(k);
     } catch (e) {
       throw new TypeError(
         `invalid key from the key selector of keyBy() before '${this.consumer}': ${(e as Error).message}`,
         { cause: e },
       );
     }
-    return operatorIndexForKeyGroup(this.maxP, this.n, kg);
+    return this.channelOfKeyGroup[murmurMix(h) % this.maxP]!;
   }
 }
 
