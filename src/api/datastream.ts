@@ -310,8 +310,13 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
     this.transformation.parallelism = parallelism;
     return this;
   }
-  /** Sets this operator's max parallelism. */
+  /** Sets this operator's max parallelism (the number of key groups, 1..32768). */
   setMaxParallelism(maxParallelism: number): this {
+    if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > 32768) {
+      throw new RangeError(
+        `max parallelism of '${this.transformation.name}' must be an integer in 1..32768, got ${maxParallelism}`,
+      );
+    }
     this.transformation.maxParallelism = maxParallelism;
     return this;
   }

@@ -81,6 +81,7 @@ export class Deployment {
       config: sg.config,
       timers: spec.timers,
       attemptNumber: spec.attemptNumber,
+      copyFunctions: false,
       wake: () => this.scheduler.wake(),
       collectToClient: (id, records) => listener.collect(id, records),
     };
@@ -145,7 +146,17 @@ export class Deployment {
           );
         }
         const splits = spec.splits.get(v.id)?.[s] ?? [];
-        const task = new StreamTask(v, s, env, inputsOf.get(inputKey(v.id, s))!, writers, splits);
+        // Subtasks of one operator sharing this thread each get their own copy of function objects.
+        const copyFunctions = spec.slots.filter((slot) => slot < v.parallelism).length > 1;
+        const taskEnv = copyFunctions ? { ...env, copyFunctions } : env;
+        const task = new StreamTask(
+          v,
+          s,
+          taskEnv,
+          inputsOf.get(inputKey(v.id, s))!,
+          writers,
+          splits,
+        );
         task.onDone = (t) => this.onTaskDone(t);
         this.tasks.push(task);
         this.scheduler.add(task);

@@ -1,5 +1,5 @@
 /** The RuntimeContext given to rich functions, and accumulator reporting. */
-import type { Accumulator } from "../api/accumulators.ts";
+import { ACCUMULATOR_KINDS, type Accumulator } from "../api/accumulators.ts";
 import type { RuntimeContext, TaskInfo } from "../api/functions.ts";
 
 /** An accumulator's local value with the name of its class, so it can be merged elsewhere. */
@@ -8,6 +8,24 @@ export interface AccumulatorSnapshot {
   readonly kind: string;
   /** Local value. */
   readonly value: unknown;
+}
+
+/** The name of the nearest built-in accumulator class of `acc` (so subclasses merge like it). */
+function accumulatorKind(acc: object): string {
+  for (
+    let p = Object.getPrototypeOf(acc) as { constructor?: { name?: string } } | null;
+    p;
+    p = Object.getPrototypeOf(p)
+  ) {
+    const name = p.constructor?.name;
+    if (
+      name &&
+      Object.hasOwn(ACCUMULATOR_KINDS, name) &&
+      ACCUMULATOR_KINDS[name]!().constructor === p.constructor
+    )
+      return name;
+  }
+  return (acc as { constructor: { name: string } }).constructor.name;
 }
 
 /** One task's runtime context. */
@@ -71,7 +89,7 @@ export class RuntimeContextImpl implements RuntimeContext {
   snapshotAccumulators(): Record<string, AccumulatorSnapshot> {
     const out: Record<string, AccumulatorSnapshot> = {};
     for (const [name, acc] of this.accumulators) {
-      out[name] = { kind: acc.constructor.name, value: acc.getLocalValue() };
+      out[name] = { kind: accumulatorKind(acc), value: acc.getLocalValue() };
     }
     return out;
   }

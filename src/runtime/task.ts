@@ -49,6 +49,8 @@ export interface TaskEnvironment {
   readonly timers: TimerScheduler;
   /** Restart attempt. */
   readonly attemptNumber: number;
+  /** Deep-copy function objects per subtask (several subtasks of an operator share this thread). */
+  readonly copyFunctions: boolean;
   /** Asks the scheduler for a turn soon. */
   wake(): void;
   /** Sends records to the client (executeAndCollect). */
@@ -171,7 +173,7 @@ export class StreamTask implements EventReceiver {
       const node = vertex.nodes[i]!;
       const op: StreamOperator<unknown> = node.source
         ? new SourceOperator(node.source.source as never, node.source.watermarks as never, splits)
-        : createOperator(node.operator!);
+        : createOperator(node.operator!, env.copyFunctions);
       const main: RecordTarget[] = [];
       const side = new Map<string, RecordTarget[]>();
       for (const e of node.outEdges) {

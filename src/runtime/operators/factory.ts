@@ -7,26 +7,55 @@ import {
   ProcessOperator,
   TimestampsAndWatermarksOperator,
 } from "./basic.ts";
+import { cloneFunctionObject } from "./clone.ts";
 import { ReduceOperator } from "./keyed.ts";
 import type { OneInputOperator, TwoInputOperator } from "./operator.ts";
 import { CollectOperator, SinkOperator } from "./sinks.ts";
 import { CoFlatMapOperator, CoMapOperator, CoProcessOperator } from "./two-input.ts";
 
-/** Creates the operator for `spec`. */
+type Method = (this: unknown, ...args: unknown[]) => unknown;
+
+/** The function object's method `name`, bound to it, as a plain function. */
+function method<F>(obj: object, name: string): F {
+  const m = (obj as Record<string, Method>)[name]!;
+  return ((...args: unknown[]) => m.apply(obj, args)) as F;
+}
+
+/**
+ * Creates the operator for `spec`. With `copyFunctions`, function objects are deep-copied first,
+ * so subtasks sharing a thread do not share instance fields.
+ */
 export function createOperator(
   spec: OperatorSpec,
+  copyFunctions = false,
 ): OneInputOperator<unknown> | TwoInputOperator<unknown, unknown> {
+  const own = <T>(o: T): T =>
+    copyFunctions && o !== null && typeof o === "object" ? cloneFunctionObject(o) : o;
   switch (spec.kind) {
-    case "map":
-      return new MapOperator(spec.fn, spec.rich);
-    case "filter":
-      return new FilterOperator(spec.fn, spec.rich);
+    case "map": {
+      const rich = own(spec.rich);
+      const fn =
+        rich && rich !== spec.rich ? method<(v: unknown) => unknown>(rich, "map") : spec.fn;
+      return new MapOperator(fn, rich);
+    }
+    case "filter": {
+      const rich = own(spec.rich);
+      const fn =
+        rich && rich !== spec.rich ? method<(v: unknown) => boolean>(rich, "filter") : spec.fn;
+      return new FilterOperator(fn, rich);
+    }
     case "flatMap":
-      return new FlatMapOperator(spec.fn);
+      return new FlatMapOperator(own(spec.fn));
     case "process":
-      return new ProcessOperator(spec.fn);
-    case "reduce":
-      return new ReduceOperator(spec.key, spec.fn, spec.rich);
+      return new ProcessOperator(own(spec.fn));
+    case "reduce": {
+      const rich = own(spec.rich);
+      const fn =
+        rich && rich !== spec.rich
+          ? method<(a: unknown, b: unknown) => unknown>(rich, "reduce")
+          : spec.fn;
+      return new ReduceOperator(spec.key, fn, rich);
+    }
     case "timestamps":
       return new TimestampsAndWatermarksOperator(spec.strategy);
     case "sink":
@@ -34,11 +63,11 @@ export function createOperator(
     case "collect":
       return new CollectOperator(spec.collectId);
     case "coMap":
-      return new CoMapOperator(spec.fn);
+      return new CoMapOperator(own(spec.fn));
     case "coFlatMap":
-      return new CoFlatMapOperator(spec.fn);
+      return new CoFlatMapOperator(own(spec.fn));
     case "coProcess":
-      return new CoProcessOperator(spec.fn);
+      return new CoProcessOperator(own(spec.fn));
     default: {
       const unknownSpec: never = spec;
       throw new Error(`unknown operator kind ${(unknownSpec as { kind: string }).kind}`);
