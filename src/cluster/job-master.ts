@@ -131,6 +131,9 @@ export class JobMaster implements JobClient {
     this.settled = true;
     running.delete(this);
     if (this.progressTimer) clearInterval(this.progressTimer);
+    // end() may be reached from inside a running task (a collect limit, a failure): let the task
+    // finish its current step before anything of it is stopped, so operators never interleave.
+    await null;
     try {
       await this.backend?.stop();
     } catch {

@@ -181,7 +181,7 @@ export class RemoteChannelWriter implements ChannelWriter {
     this.channelId = channelId;
     this.credits = credits;
     this.batchSize = batchSize;
-    this.maxBytes = 32 * 1024;
+    this.maxBytes = 64 * 1024;
     this.out = new DataOutputView(this.maxBytes + 4096, registry);
     this.describe = describe;
   }
