@@ -34,6 +34,8 @@ export class OutputTag<T> {
 export interface TaskInfo {
   /** Name of the task (the operator chain). */
   getTaskName(): string;
+  /** Name of the task with the subtask, e.g. `Source -> Map (2/4)`. */
+  getTaskNameWithSubtasks(): string;
   /** 0-based index of this parallel instance. */
   getIndexOfThisSubtask(): number;
   /** Parallelism of the operator. */

@@ -48,9 +48,13 @@ export class RuntimeContextImpl implements RuntimeContext {
   getTaskInfo(): TaskInfo {
     return this;
   }
-  /** Task name. */
+  /** Task name (the chain's name). */
   getTaskName(): string {
     return this.info.taskName;
+  }
+  /** Task name with the subtask, e.g. `Source -> Map (2/4)`. */
+  getTaskNameWithSubtasks(): string {
+    return `${this.info.taskName} (${this.info.subtask + 1}/${this.info.parallelism})`;
   }
   /** Job name. */
   getJobName(): string {

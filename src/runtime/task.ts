@@ -150,7 +150,7 @@ export class StreamTask implements EventReceiver {
     this.queued = inputs.map(() => false);
     this.displayName = `${vertex.name} (${subtaskIndex + 1}/${vertex.parallelism})`;
     this.runtimeContext = new RuntimeContextImpl({
-      taskName: this.displayName,
+      taskName: vertex.name,
       jobName: env.jobName,
       subtask: subtaskIndex,
       parallelism: vertex.parallelism,

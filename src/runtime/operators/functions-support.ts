@@ -76,6 +76,11 @@ export class NonKeyedTimerService implements TimerService {
     throw this.refuse();
   }
   private refuse(): Error {
+    if (this.ctx.keys.some((k) => k !== null)) {
+      return new Error(
+        `timers on keyed streams come with keyed state and KeyedProcessFunction, which this version does not have yet (operator '${this.ctx.operatorName}')`,
+      );
+    }
     return new Error(
       `timers are only supported on keyed streams (operator '${this.ctx.operatorName}'): apply keyBy() before process()`,
     );

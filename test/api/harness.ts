@@ -1,0 +1,251 @@
+/**
+ * Shared helpers of the DataStream API, graph and runtime tests: environments on the in-thread
+ * target, running one job at several parallelisms, order-insensitive comparison, sinks that
+ * record which subtask received what, and bounded waits.
+ */
+import assert from "node:assert/strict";
+import {
+  Boundedness,
+  InputStatus,
+  StreamExecutionEnvironment,
+  type ExecutionConfig,
+  type ReaderOutput,
+  type Sink,
+  type SinkWriter,
+  type Source,
+  type SourceReader,
+  type SourceReaderContext,
+} from "strom";
+
+/** The parallelisms every semantic test runs at. */
+export const PARALLELISMS: readonly number[] = [1, 2, 4];
+
+/** An environment running in the calling thread, so jobs can be defined inline in tests. */
+export function threadEnv(
+  parallelism = 1,
+  options: Partial<ExecutionConfig> = {},
+): StreamExecutionEnvironment {
+  return StreamExecutionEnvironment.getExecutionEnvironment({
+    target: "thread",
+    parallelism,
+    ...options,
+  });
+}
+
+/** A stable text form of a value, used to sort values of any shape. */
+export function keyOf(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    typeof v === "bigint" ? `${v}n` : v === undefined ? "__undefined__" : v,
+  );
+}
+
+/** A sorted copy (by {@link keyOf}), for order-insensitive comparison. */
+export function sorted<T>(values: readonly T[]): T[] {
+  return values
+    .map((v) => [keyOf(v), v] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, v]) => v);
+}
+
+/** Asserts that two collections hold the same elements with the same multiplicities. */
+export function assertSameMultiset<T>(actual: readonly T[], expected: readonly T[], msg?: string) {
+  assert.deepEqual(sorted(actual), sorted(expected), msg);
+}
+
+/**
+ * Runs `job` at every parallelism of {@link PARALLELISMS} and returns the results by parallelism.
+ * Jobs run one after the other (never concurrently) so their output stays separate.
+ */
+export async function atEachParallelism<R>(
+  job: (parallelism: number) => Promise<R>,
+  parallelisms: readonly number[] = PARALLELISMS,
+): Promise<Map<number, R>> {
+  const out = new Map<number, R>();
+  for (const p of parallelisms) out.set(p, await job(p));
+  return out;
+}
+
+/**
+ * Runs `job` at 1, 2 and 4 and checks that every run gives `expected` (ignoring order), and that
+ * all runs agree with each other.
+ */
+export async function assertSameAtEachParallelism<T>(
+  job: (parallelism: number) => Promise<T[]>,
+  expected: readonly T[],
+): Promise<Map<number, T[]>> {
+  const results = await atEachParallelism(job);
+  for (const [p, got] of results) assertSameMultiset(got, expected, `parallelism ${p}`);
+  return results;
+}
+
+/** Groups values by a key, keeping their order. */
+export function groupBy<T, K>(values: readonly T[], key: (v: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const v of values) {
+    const k = key(v);
+    const list = out.get(k);
+    if (list) list.push(v);
+    else out.set(k, [v]);
+  }
+  return out;
+}
+
+/** What a {@link RecordingSink} saw in one subtask. */
+export interface SinkSubtaskLog<T> {
+  /** Records, in arrival order. */
+  readonly records: T[];
+  /** Timestamps of the records (null when none), parallel to `records`. */
+  readonly timestamps: (number | null)[];
+  /** Parallelism the writer was created with. */
+  readonly parallelism: number;
+  /** How many times the writer was flushed with endOfInput = true. */
+  endOfInputFlushes: number;
+  /** Whether the writer was closed. */
+  closed: boolean;
+}
+
+/**
+ * A sink that records, per subtask, what arrived (the sink writer is created per subtask with its
+ * index, so this is where records really landed). Usable only with the in-thread target.
+ */
+export class RecordingSink<T> implements Sink<T> {
+  /** Logs by subtask index. */
+  readonly subtasks = new Map<number, SinkSubtaskLog<T>>();
+
+  /** One writer per subtask. */
+  createWriter(ctx: { subtaskIndex: number; parallelism: number }): SinkWriter<T> {
+    assert.ok(!this.subtasks.has(ctx.subtaskIndex), `writer ${ctx.subtaskIndex} created twice`);
+    const log: SinkSubtaskLog<T> = {
+      records: [],
+      timestamps: [],
+      parallelism: ctx.parallelism,
+      endOfInputFlushes: 0,
+      closed: false,
+    };
+    this.subtasks.set(ctx.subtaskIndex, log);
+    return {
+      write(element, context) {
+        log.records.push(element);
+        log.timestamps.push(context.timestamp());
+      },
+      flush(endOfInput) {
+        if (endOfInput) log.endOfInputFlushes++;
+      },
+      close() {
+        log.closed = true;
+      },
+    };
+  }
+
+  /** Every record, subtask by subtask (each subtask's records in arrival order). */
+  all(): T[] {
+    return [...this.subtasks.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((s) => this.subtasks.get(s)!.records);
+  }
+
+  /** The records of subtask `s` (empty when it received nothing). */
+  of(s: number): T[] {
+    return this.subtasks.get(s)?.records ?? [];
+  }
+
+  /** `[subtask, record]` for every record. */
+  landings(): [number, T][] {
+    const out: [number, T][] = [];
+    for (const [s, log] of this.subtasks) for (const r of log.records) out.push([s, r]);
+    return out;
+  }
+}
+
+/** A record of {@link SubtaskTaggedSource}: which source subtask emitted it, and its sequence number there. */
+export interface Tagged {
+  /** The emitting source subtask. */
+  readonly from: number;
+  /** 0-based sequence number within that subtask. */
+  readonly seq: number;
+}
+
+/**
+ * A bounded source whose records name the subtask that emitted them: subtask i emits
+ * `{ from: i, seq: 0..perSubtask-1 }` in order. Lets tests see where records came from without
+ * relying on anything but the reader context.
+ */
+export class SubtaskTaggedSource implements Source<Tagged, number> {
+  private readonly perSubtask: number;
+  /** Each subtask emits `perSubtask` records. */
+  constructor(perSubtask: number) {
+    this.perSubtask = perSubtask;
+  }
+  /** Bounded. */
+  getBoundedness(): Boundedness {
+    return Boundedness.BOUNDED;
+  }
+  /** One split per subtask (split i goes to subtask i). */
+  createSplits(parallelism: number): number[] {
+    return Array.from({ length: parallelism }, (_, i) => i);
+  }
+  /** A reader emitting its subtask's records. */
+  createReader(ctx: SourceReaderContext): SourceReader<Tagged, number> {
+    const n = this.perSubtask;
+    let next = 0;
+    let assigned: number[] = [];
+    return {
+      addSplits(splits) {
+        assigned = [...assigned, ...splits];
+      },
+      noMoreSplits() {},
+      pollNext(output: ReaderOutput<Tagged>) {
+        assert.deepEqual(assigned, [ctx.subtaskIndex], "split i goes to subtask i");
+        const end = Math.min(n, next + 100);
+        for (; next < end; next++) output.collect({ from: ctx.subtaskIndex, seq: next });
+        return next >= n ? InputStatus.END_OF_INPUT : InputStatus.MORE_AVAILABLE;
+      },
+      isAvailable: () => Promise.resolve(),
+      snapshotState: () => [],
+    };
+  }
+}
+
+/** Rejects when `promise` has not settled within `ms` (then the test fails instead of hanging). */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not settled within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls `condition` every few ms until it holds; fails after `ms`. */
+export async function waitUntil(condition: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The errors of a cause chain, outermost first. */
+export function causeChain(error: unknown): unknown[] {
+  const out: unknown[] = [];
+  let e: unknown = error;
+  while (e !== undefined && e !== null && out.length < 20) {
+    out.push(e);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return out;
+}
+
+/** Awaits a promise that must reject, and returns the rejection reason. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (e) {
+    return e;
+  }
+  assert.fail("expected the promise to reject, but it resolved");
+}
