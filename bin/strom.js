@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The `strom` command: runs the TypeScript CLI through Node's native type stripping.
-import { main } from "../src/cli/main.ts";
+import { exitSoon, main } from "../src/cli/main.ts";
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+// If the event loop ran empty before main() settled, something went wrong: never report success.
+process.exitCode = 1;
+main(process.argv.slice(2)).then(exitSoon);

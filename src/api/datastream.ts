@@ -551,9 +551,15 @@ export class PrintSink<T> implements Sink<T> {
           buffer = "";
         }
       },
-      flush() {
-        if (buffer) stream.write(buffer);
+      flush(): Promise<void> | void {
+        if (!buffer) return;
+        const text = buffer;
         buffer = "";
+        // Resolve once the text is handed over: a worker's stdout is relayed to the main thread,
+        // and a job must not end (and stop its workers) before its output got there.
+        return new Promise<void>((resolve, reject) =>
+          stream.write(text, (e) => (e ? reject(e) : resolve())),
+        );
       },
     };
   }

@@ -139,12 +139,12 @@ export class StreamExecutionEnvironment implements StreamHost {
   }
 
   /** A stream of the given elements (a non-parallel source, so their order is kept). */
-  fromElements<T>(...elements: T[]): DataStream<T> {
+  fromElements<T>(...elements: T[]): SingleOutputStreamOperator<T> {
     return this.fromCollection(elements);
   }
 
   /** A stream of an array's elements (non-parallel, order kept). */
-  fromCollection<T>(elements: readonly T[]): DataStream<T> {
+  fromCollection<T>(elements: readonly T[]): SingleOutputStreamOperator<T> {
     return this.fromSource(
       new CollectionSource<T>([...elements]),
       WatermarkStrategy.noWatermarks(),
@@ -153,7 +153,7 @@ export class StreamExecutionEnvironment implements StreamHost {
   }
 
   /** A parallel stream of the numbers `from..to` (inclusive). */
-  fromSequence(from: number, to: number): DataStream<number> {
+  fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
     return this.fromSource(
       new NumberSequenceSource(from, to),
       WatermarkStrategy.noWatermarks(),
@@ -162,7 +162,7 @@ export class StreamExecutionEnvironment implements StreamHost {
   }
 
   /** The lines of a text file, or of every file in a directory. */
-  readTextFile(path: string): DataStream<string> {
+  readTextFile(path: string): SingleOutputStreamOperator<string> {
     return this.fromSource(
       new TextFileSource(path),
       WatermarkStrategy.noWatermarks(),

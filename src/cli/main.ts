@@ -95,11 +95,22 @@ function relaunchWithTransforms(argv: string[]): Promise<number> {
       fileURLToPath(import.meta.url),
       ...argv,
     ],
-    { stdio: "inherit" },
+    // Its own process group: a terminal's Ctrl-C reaches only this process, which forwards it
+    // once (the child cancels the job on the first SIGINT and exits on the second).
+    { stdio: "inherit", detached: true },
   );
-  // Ctrl-C reaches the child through the terminal's process group; the child cancels the job.
-  process.on("SIGINT", () => {});
-  return new Promise((res) => child.on("exit", (code, signal) => res(code ?? (signal ? 130 : 1))));
+  const forward = (signal: NodeJS.Signals) => () => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(signal, forward(signal));
+  // If this process dies, the child must not keep running on its own.
+  process.on("exit", () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  return new Promise((res) =>
+    child.on("exit", (code, signal) => res(code ?? (signal === "SIGINT" ? 130 : 1))),
+  );
 }
 
 async function run(args: string[]): Promise<number> {
@@ -121,6 +132,15 @@ async function run(args: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/**
+ * Exits with `code` once pending output is written: the process ends on its own when nothing is
+ * left to do (output relayed from worker threads still drains), or after a second at the latest.
+ */
+export function exitSoon(code: number): void {
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 1000).unref();
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
@@ -157,5 +177,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  void main(process.argv.slice(2)).then((code) => process.exit(code));
+  process.exitCode = 1;
+  void main(process.argv.slice(2)).then(exitSoon);
 }

@@ -30,8 +30,11 @@ function onSigint(): void {
 
 /** How an executor runs and stops the tasks of one job. */
 export interface JobBackend {
-  /** Stops every task; resolves when they are gone. */
-  stop(): Promise<void>;
+  /**
+   * Stops every task; resolves when they are gone. `graceful` after a successful end: let the
+   * TaskManagers drain their output (stdout) and exit on their own.
+   */
+  stop(graceful: boolean): Promise<void>;
   /** Per-vertex counters (for progress lines). */
   metrics(): Promise<VertexMetrics>;
 }
@@ -135,7 +138,7 @@ export class JobMaster implements JobClient {
     // finish its current step before anything of it is stopped, so operators never interleave.
     await null;
     try {
-      await this.backend?.stop();
+      await this.backend?.stop(error === null);
     } catch {
       // Stopping is best-effort; the job's outcome is decided.
     }

@@ -20,11 +20,18 @@ const READY_TIMEOUT_MS = 60_000;
 /** Results of finished `execute()` calls of this process, by execution index. */
 const completed: WorkerInit["previousResults"] = [];
 
+/** Whether `path` is named like a test file of node's test runner (`x.test.ts`, `test-x.js`...). */
+function isTestFile(path: string | undefined): boolean {
+  if (!path) return false;
+  const base = path.split(/[\\/]/).pop() ?? "";
+  return /^(test|test-.+|.+[.\-_]test)\.[cm]?[jt]s$/.test(base);
+}
+
 /** The module that workers re-load: the launcher's, else the main module. */
 export function resolveJobModule(): string {
   const launcher = getLauncherContext();
   if (launcher.moduleUrl) return launcher.moduleUrl;
-  if (process.env.NODE_TEST_CONTEXT) {
+  if (process.env.NODE_TEST_CONTEXT && isTestFile(process.argv[1])) {
     throw new InvalidJobError(
       "cannot run a job on worker threads from inside a test file: workers re-load the job module. " +
         "Put the job in its own module and run it with runJobModule(), or use the 'thread' target " +
@@ -120,9 +127,9 @@ export class LocalExecutor implements PipelineExecutor {
 
     master.attach(
       {
-        stop: async () => {
+        stop: async (graceful) => {
           clearTimeout(readyTimer);
-          await Promise.all(taskManagers.map((tm) => tm.stop()));
+          await Promise.all(taskManagers.map((tm) => tm.stop(graceful)));
         },
         metrics: async () => sumMetrics(await Promise.all(taskManagers.map((tm) => tm.metrics()))),
       },

@@ -40,7 +40,8 @@ export interface ErrorInfo {
 }
 
 /** JobManager to worker. */
-export type ToWorker = { type: "start" } | { type: "cancel" } | { type: "metrics"; id: number };
+export type ToWorker =
+  { type: "start" } | { type: "cancel" } | { type: "shutdown" } | { type: "metrics"; id: number };
 
 /** Worker to JobManager. */
 export type FromWorker =

@@ -28,9 +28,12 @@ export interface TaskManager {
   start(): void;
   /** Current counters of its subtasks. */
   metrics(): Promise<VertexMetrics>;
-  /** Stops it (terminating its thread); resolves when it is gone. */
-  stop(): Promise<void>;
+  /** Stops it (gracefully: lets it exit on its own, draining its output); resolves when it is gone. */
+  stop(graceful: boolean): Promise<void>;
 }
+
+/** How long a worker may take to exit on its own after a successful job. */
+const SHUTDOWN_TIMEOUT_MS = 5_000;
 
 const WORKER_URL = new URL("./worker-main.ts", import.meta.url);
 
@@ -106,10 +109,19 @@ export class WorkerTaskManager implements TaskManager {
   }
 
   /** Terminates the worker thread. */
-  async stop(): Promise<void> {
+  async stop(graceful: boolean): Promise<void> {
+    if (this.stopping) return;
     this.stopping = true;
     for (const w of this.metricsWaiters.values()) w({});
     this.metricsWaiters.clear();
+    if (graceful && this.worker.threadId >= 0) {
+      const exited = new Promise<boolean>((resolve) => {
+        this.worker.once("exit", () => resolve(true));
+        setTimeout(() => resolve(false), SHUTDOWN_TIMEOUT_MS).unref();
+      });
+      this.post({ type: "shutdown" });
+      if (await exited) return;
+    }
     await this.worker.terminate();
   }
 }

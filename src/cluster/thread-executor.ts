@@ -39,6 +39,12 @@ export class ThreadExecutor implements PipelineExecutor {
       { stop: () => deployment.cancel(), metrics: async () => deployment.metrics() },
       plan.config.progressInterval,
     );
+    // Timers of the runtime do not keep the process alive; a running job must.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    master.getJobExecutionResult().then(
+      () => clearInterval(keepAlive),
+      () => clearInterval(keepAlive),
+    );
     deployment.start();
     return master;
   }

@@ -17,6 +17,7 @@ import { toErrorInfo, type FromWorker, type ToWorker, type WorkerInit } from "./
 const init = workerData as WorkerInit;
 const port = parentPort!;
 let deployment: Deployment | null = null;
+let transport: PortTransport | null = null;
 let captured = false;
 
 function send(msg: FromWorker, transfer?: ArrayBuffer[]): void {
@@ -38,7 +39,7 @@ function deploy(plan: JobPlan): void {
   const registry = new TypeRegistry();
   for (const [name, ctor] of Object.entries(plan.config.registeredTypes))
     registry.register(name, ctor);
-  const transport = new PortTransport(new Map<number, MessagePort>(init.peers));
+  transport = new PortTransport(new Map<number, MessagePort>(init.peers));
   deployment = new Deployment(
     {
       graph,
@@ -78,6 +79,14 @@ port.on("message", (msg: ToWorker) => {
   switch (msg.type) {
     case "start":
       deployment?.start();
+      break;
+    case "shutdown":
+      // The job is done: release every handle so the thread ends on its own, after its stdout
+      // and stderr have been relayed to the main thread.
+      void (deployment?.cancel() ?? Promise.resolve()).then(() => {
+        transport?.close();
+        port.close();
+      });
       break;
     case "cancel":
       void (deployment?.cancel() ?? Promise.resolve()).then(() => send({ type: "cancelled" }));

@@ -12,11 +12,23 @@ export class StromError extends Error {
   }
 }
 
+/**
+ * An error that already names the operator or connection where it happened; operators upstream
+ * pass it through instead of claiming it as their own.
+ */
+export class PlacedError extends StromError {}
+
+/** A record cannot be serialized to cross to another thread; names both operators. */
+export class RecordSerializationError extends PlacedError {}
+
+/** A key selector or custom partitioner failed; names the keyBy and its consumer. */
+export class PartitionerError extends PlacedError {}
+
 /** A job definition is invalid (bad parallelism, a missing input, an unknown option...). */
 export class InvalidJobError extends StromError {}
 
 /** A user function threw; carries the operator, subtask and the user's own stack. */
-export class UserFunctionError extends StromError {
+export class UserFunctionError extends PlacedError {
   /** Name of the operator whose function threw. */
   readonly operatorName: string;
   /** Index of the subtask that failed. */

@@ -313,7 +313,12 @@ export class StreamTask implements EventReceiver {
     if (idle || now - this.lastFlush >= this.env.config.bufferTimeout) {
       this.lastFlush = now;
       for (const w of this.channelWriters) if (w.hasPending()) w.flush();
-      if (idle) for (const op of this.operators) void op.onIdle();
+      if (idle) {
+        for (const op of this.operators) {
+          const r = op.onIdle();
+          if (r instanceof Promise) r.catch((e: unknown) => this.fail(e));
+        }
+      }
     }
   }
 

@@ -6,6 +6,7 @@
  * producer may have at most `credits` undelivered batches per channel, so a slow consumer
  * backpressures its producers with bounded memory.
  */
+import { RecordSerializationError } from "../../core/errors.ts";
 import {
   DataInputView,
   RESERVED_TAG_BASE,
@@ -149,9 +150,6 @@ const TAG_WATERMARK = RESERVED_TAG_BASE + 1;
 const TAG_END = RESERVED_TAG_BASE + 2;
 const TAG_BARRIER = RESERVED_TAG_BASE + 3;
 const TAG_STATUS = RESERVED_TAG_BASE + 4;
-
-/** Thrown when a record cannot be serialized to cross threads; names both operators. */
-export class RecordSerializationError extends Error {}
 
 /** Serializes records into buffers for a consumer in another slot. */
 export class RemoteChannelWriter implements ChannelWriter {

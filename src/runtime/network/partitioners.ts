@@ -2,6 +2,7 @@
  * Channel selectors: for each record, which of a producer's output channels (on one edge) receives
  * it. Hash partitioning goes through key groups so that state can later be rescaled.
  */
+import { describeError, PartitionerError } from "../../core/errors.ts";
 import { hashKey, murmurMix, operatorIndexForKeyGroup } from "../../core/keygroups.ts";
 import type { PartitionerSpec } from "../../api/transformations.ts";
 
@@ -95,8 +96,8 @@ class KeyGroupSelector implements ChannelSelector {
     try {
       k = this.key(value);
     } catch (e) {
-      throw new Error(
-        `the key selector of keyBy() before '${this.consumer}' threw: ${(e as Error)?.message ?? String(e)}`,
+      throw new PartitionerError(
+        `the key selector of keyBy() before '${this.consumer}' threw: ${describeError(e)}`,
         { cause: e },
       );
     }
@@ -104,7 +105,7 @@ class KeyGroupSelector implements ChannelSelector {
     try {
       h = hashKey(k);
     } catch (e) {
-      throw new TypeError(
+      throw new PartitionerError(
         `invalid key from the key selector of keyBy() before '${this.consumer}': ${(e as Error).message}`,
         { cause: e },
       );
@@ -130,9 +131,17 @@ class CustomSelector implements ChannelSelector {
     this.consumer = consumer;
   }
   select(value: unknown): number {
-    const p = this.partition(this.key(value), this.n);
+    let p: number;
+    try {
+      p = this.partition(this.key(value), this.n);
+    } catch (e) {
+      throw new PartitionerError(
+        `the custom partitioner before '${this.consumer}' threw: ${describeError(e)}`,
+        { cause: e },
+      );
+    }
     if (!Number.isInteger(p) || p < 0 || p >= this.n) {
-      throw new RangeError(
+      throw new PartitionerError(
         `custom partitioner before '${this.consumer}' returned ${p}; expected an integer in [0, ${this.n})`,
       );
     }

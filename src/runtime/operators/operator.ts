@@ -2,7 +2,7 @@
  * The operator contract the runtime drives. Operators are created from the plan's specs, receive
  * records one at a time (synchronously, never across an await), and emit through an {@link Output}.
  */
-import { UserFunctionError } from "../../core/errors.ts";
+import { PlacedError, UserFunctionError } from "../../core/errors.ts";
 import type { Cancellable, TimerScheduler } from "../../core/time.ts";
 import type { RuntimeContext } from "../../api/functions.ts";
 import type { KeyFn } from "../../api/transformations.ts";
@@ -103,7 +103,7 @@ export abstract class StreamOperator<OUT = unknown> {
 
   /** Wraps an error thrown by user code with the operator's name and subtask. */
   userError(e: unknown): Error {
-    if (e instanceof UserFunctionError) return e;
+    if (e instanceof PlacedError) return e;
     return new UserFunctionError(
       this.ctx.operatorName,
       this.ctx.subtaskIndex,
