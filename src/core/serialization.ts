@@ -692,16 +692,21 @@ class Structure {
 }
 
 /**
- * Compiles a function that reads a structure's values into an object literal (so every object of
- * the structure gets the same hidden class at once). Null when it cannot (a `__proto__` key, or
- * code generation from strings is disabled), and the generic path is used.
+ * Compiles a function that reads a structure's values into a new object, one store per key.
+ * Stores (not an object literal) on purpose: objects built this way follow V8's ordinary field
+ * transitions, the same as objects made by user code, so a field whose representation changes
+ * (a small integer that grows into a double) updates one shared hidden class instead of leaving a
+ * deprecated literal boilerplate that deoptimizes every consumer again and again. Null when it
+ * cannot (a `__proto__` key, or code generation from strings is disabled): the generic path is used.
  */
 function compileBuilder(s: Structure): ((r: DataInputView) => unknown) | null {
   if (s.keys.includes("__proto__")) return null;
   try {
     if (s.type === null) {
-      const body = s.keys.map((k) => `${JSON.stringify(k)}: r.readValue()`).join(", ");
-      return new Function("r", `return {${body}};`) as (r: DataInputView) => unknown;
+      const stores = s.keys.map((k) => `o[${JSON.stringify(k)}] = r.readValue();`).join(" ");
+      return new Function("r", `const o = {}; ${stores} return o;`) as (
+        r: DataInputView,
+      ) => unknown;
     }
     const stores = s.keys.map((k) => `o[${JSON.stringify(k)}] = r.readValue();`).join(" ");
     const factory = new Function(

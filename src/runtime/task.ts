@@ -367,6 +367,8 @@ export class StreamTask implements EventReceiver {
         done += decodeBuffer(ch.reader!, batch, this.receivers[ch.typeNumber - 1]!, this);
       } else {
         done += this.processLocal(batch, ch);
+        batch.values.fill(undefined, 0, batch.count);
+        if (ch.pool.length < 4) ch.pool.push(batch);
       }
       ch.onConsumed();
     }
@@ -376,7 +378,7 @@ export class StreamTask implements EventReceiver {
   private processLocal(batch: LocalBatch, ch: InputChannel): number {
     const values = batch.values;
     const ts = batch.timestamps;
-    const n = values.length;
+    const n = batch.count;
     let records = 0;
     const one = this.headOne;
     if (one !== null) {

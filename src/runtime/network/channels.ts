@@ -26,10 +26,12 @@ import type { Transport } from "./transport.ts";
 
 /** A batch handed over within one thread: parallel arrays of values (or events) and timestamps. */
 export interface LocalBatch {
-  /** Record values, or StreamEvent instances for events. */
+  /** Record values, or StreamEvent instances for events (the first `count` entries are valid). */
   readonly values: unknown[];
   /** Timestamps, parallel to `values`. */
-  readonly timestamps: number[];
+  readonly timestamps: Float64Array;
+  /** Number of valid entries. */
+  count: number;
 }
 
 /** The producer side of a channel. */
@@ -59,6 +61,8 @@ export class InputChannel {
   readonly channelId: number;
   /** Pending batches (LocalBatch or serialized Uint8Array). */
   readonly queue: (LocalBatch | Uint8Array)[] = [];
+  /** Consumed local batches, handed back to the writer for reuse. */
+  readonly pool: LocalBatch[] = [];
   /** The last watermark received. */
   watermark = -Infinity;
   /** Whether the producer has finished. */
@@ -95,8 +99,7 @@ export class InputChannel {
 
 /** Writes into an InputChannel of the same thread. */
 export class LocalChannelWriter implements ChannelWriter {
-  private values: unknown[] = [];
-  private timestamps: number[] = [];
+  private batch: LocalBatch;
   private readonly target: InputChannel;
   private readonly capacity: number;
   private readonly batchSize: number;
@@ -106,29 +109,45 @@ export class LocalChannelWriter implements ChannelWriter {
     this.target = target;
     this.capacity = capacity;
     this.batchSize = batchSize;
+    this.batch = this.newBatch();
+  }
+
+  private newBatch(): LocalBatch {
+    // Consumed batches come back through the channel's pool, so steady state allocates nothing.
+    const recycled = this.target.pool.pop();
+    if (recycled !== undefined) {
+      recycled.count = 0;
+      return recycled;
+    }
+    const n = this.batchSize + 1;
+    return { values: new Array<unknown>(n), timestamps: new Float64Array(n), count: 0 };
   }
 
   /** Appends a record; hands the batch over when full. */
   write(value: unknown, timestamp: number): void {
-    this.values.push(value);
-    this.timestamps.push(timestamp);
-    if (this.values.length >= this.batchSize) this.flush();
+    const b = this.batch;
+    const i = b.count;
+    b.values[i] = value;
+    b.timestamps[i] = timestamp;
+    b.count = i + 1;
+    if (i + 1 >= this.batchSize) this.flush();
   }
 
   /** Appends an event. */
   writeEvent(event: StreamEvent): void {
-    this.values.push(event);
-    this.timestamps.push(NO_TIMESTAMP);
+    const b = this.batch;
+    b.values[b.count] = event;
+    b.timestamps[b.count] = NO_TIMESTAMP;
+    b.count++;
     this.flush();
   }
 
   /** Hands the current batch to the consumer. */
   flush(): void {
-    if (this.values.length === 0) return;
-    const batch: LocalBatch = { values: this.values, timestamps: this.timestamps };
-    this.values = [];
-    this.timestamps = [];
-    this.target.push(batch);
+    if (this.batch.count === 0) return;
+    const full = this.batch;
+    this.batch = this.newBatch();
+    this.target.push(full);
   }
 
   /** Available while the consumer holds fewer than `capacity` batches. */
@@ -138,7 +157,7 @@ export class LocalChannelWriter implements ChannelWriter {
 
   /** Whether records wait in the current batch. */
   hasPending(): boolean {
-    return this.values.length > 0;
+    return this.batch.count > 0;
   }
 }
 
