@@ -15,9 +15,8 @@ import {
   type SourceReader,
   type SourceReaderContext,
 } from "../source.ts";
+import { READER_BATCH_SIZE, SplitQueueReader, evenRanges, isIndexRange } from "./split-reader.ts";
 
-/** Most records a reader emits per `pollNext` call. */
-const BATCH_SIZE = 256;
 /** The index space of an unbounded generator (practically endless). */
 const UNBOUNDED_COUNT = Number.MAX_SAFE_INTEGER;
 /** Tolerance for floating-point token arithmetic. */
@@ -161,21 +160,8 @@ export class DataGeneratorSource<T> implements Source<T, DataGeneratorSplit> {
    * An unbounded source splits the indices `0..2^53-2`, which never run out in practice.
    */
   createSplits(parallelism: number): DataGeneratorSplit[] {
-    if (!Number.isSafeInteger(parallelism) || parallelism < 1) {
-      throw new RangeError(
-        `source parallelism must be a positive integer, got ${String(parallelism)}`,
-      );
-    }
     const n = this.count === Infinity ? UNBOUNDED_COUNT : this.count;
-    const base = Math.floor(n / parallelism);
-    const rem = n % parallelism;
-    const splits: DataGeneratorSplit[] = [];
-    for (let i = 0; i < parallelism; i++) {
-      const start = i * base + Math.min(i, rem);
-      const end = start + base + (i < rem ? 1 : 0);
-      splits.push({ start, end, next: start });
-    }
-    return splits;
+    return evenRanges(n, parallelism).map(([start, end]) => ({ start, end, next: start }));
   }
 
   /** A reader generating the records of its assigned ranges, rate limited per the strategy. */
@@ -185,16 +171,12 @@ export class DataGeneratorSource<T> implements Source<T, DataGeneratorSplit> {
 }
 
 /** Generates the records of index ranges. */
-class DataGeneratorReader<T> implements SourceReader<T, DataGeneratorSplit> {
+class DataGeneratorReader<T> extends SplitQueueReader<T, DataGeneratorSplit> {
   private readonly generator: GeneratorFunction<T>;
   private readonly map: (index: number) => T;
   private readonly context: SourceReaderContext;
   private readonly timers: TimerScheduler;
-  private readonly splits: DataGeneratorSplit[] = [];
-  private noMore = false;
   private opened = false;
-  /** Waiting for splits (or the end of them). */
-  private splitWaiter: PromiseWithResolvers<void> | null = null;
 
   // Rate limiting (a token bucket): `ratePerMs <= 0` means unlimited.
   private readonly ratePerMs: number;
@@ -208,6 +190,7 @@ class DataGeneratorReader<T> implements SourceReader<T, DataGeneratorSplit> {
     strategy: RateLimiterStrategy,
     context: SourceReaderContext,
   ) {
+    super();
     this.generator = generator;
     this.map =
       typeof generator === "function"
@@ -218,10 +201,10 @@ class DataGeneratorReader<T> implements SourceReader<T, DataGeneratorSplit> {
     if (strategy.kind === "perSecond") {
       const perReader = strategy.recordsPerSecond / Math.max(1, context.parallelism);
       this.ratePerMs = perReader / 1000;
-      this.burst = Math.max(1, Math.min(BATCH_SIZE, Math.floor(perReader / 10)));
+      this.burst = Math.max(1, Math.min(READER_BATCH_SIZE, Math.floor(perReader / 10)));
     } else {
       this.ratePerMs = 0;
-      this.burst = BATCH_SIZE;
+      this.burst = READER_BATCH_SIZE;
     }
   }
 
@@ -229,64 +212,48 @@ class DataGeneratorReader<T> implements SourceReader<T, DataGeneratorSplit> {
     this.open();
   }
 
-  addSplits(splits: DataGeneratorSplit[]): void {
-    for (const s of splits) {
-      const ok =
-        Number.isSafeInteger(s.start) &&
-        Number.isSafeInteger(s.end) &&
-        Number.isSafeInteger(s.next) &&
-        s.start >= 0 &&
-        s.start <= s.next &&
-        s.next <= s.end;
-      if (!ok) throw new RangeError(`DataGeneratorSource: invalid split ${JSON.stringify(s)}`);
-      this.splits.push({ start: s.start, end: s.end, next: s.next });
+  protected copySplit(s: DataGeneratorSplit): DataGeneratorSplit {
+    if (!isIndexRange(s.start, s.next, s.end))
+      throw new RangeError(`DataGeneratorSource: invalid split ${JSON.stringify(s)}`);
+    return { start: s.start, end: s.end, next: s.next };
+  }
+
+  protected isFinished(split: DataGeneratorSplit): boolean {
+    return split.next >= split.end;
+  }
+
+  protected emitFrom(split: DataGeneratorSplit, output: ReaderOutput<T>, budget: number): number {
+    const count = Math.min(budget, split.end - split.next);
+    for (let k = 0; k < count; k++) {
+      const index = split.next++;
+      output.collect(this.map(index));
     }
-    this.wakeSplitWaiter();
+    return count;
   }
 
-  noMoreSplits(): void {
-    this.noMore = true;
-    this.wakeSplitWaiter();
-  }
-
-  pollNext(output: ReaderOutput<T>): InputStatus {
+  /** Like the base poll, but within the rate limit (and opening the generator first). */
+  override pollNext(output: ReaderOutput<T>): InputStatus {
     this.open();
     this.dropFinishedSplits();
-    if (this.splits.length === 0) {
-      return this.noMore ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
-    }
-    let allowed = BATCH_SIZE;
+    if (this.splits.length === 0) return this.queueStatus();
+    let allowed = READER_BATCH_SIZE;
     if (this.ratePerMs > 0) {
       this.refill();
       allowed = Math.min(allowed, Math.floor(this.tokens + EPSILON));
       if (allowed <= 0) return InputStatus.NOTHING_AVAILABLE;
     }
-    let emitted = 0;
-    while (emitted < allowed && this.splits.length > 0) {
-      const split = this.splits[0]!;
-      const count = Math.min(allowed - emitted, split.end - split.next);
-      for (let k = 0; k < count; k++) {
-        const index = split.next++;
-        output.collect(this.map(index));
-      }
-      emitted += count;
-      if (split.next >= split.end) this.splits.shift();
-    }
+    const emitted = this.emitBatch(output, allowed);
     if (this.ratePerMs > 0) this.tokens = Math.max(0, this.tokens - emitted);
-    if (this.splits.length === 0) {
-      return this.noMore ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+    if (this.splits.length > 0 && this.ratePerMs > 0 && this.tokens + EPSILON < 1) {
+      return InputStatus.NOTHING_AVAILABLE;
     }
-    if (this.ratePerMs > 0 && this.tokens + EPSILON < 1) return InputStatus.NOTHING_AVAILABLE;
-    return InputStatus.MORE_AVAILABLE;
+    return this.queueStatus();
   }
 
-  isAvailable(): Promise<void> {
+  /** Like the base, but past finished splits, and waiting for the rate limit when ahead of it. */
+  override isAvailable(): Promise<void> {
     this.dropFinishedSplits();
-    if (this.splits.length === 0) {
-      if (this.noMore) return Promise.resolve();
-      this.splitWaiter ??= Promise.withResolvers<void>();
-      return this.splitWaiter.promise;
-    }
+    if (this.splits.length === 0) return super.isAvailable();
     if (this.ratePerMs <= 0) return Promise.resolve();
     if (this.rateWaiter) return this.rateWaiter.promise;
     this.refill();
@@ -308,16 +275,11 @@ class DataGeneratorReader<T> implements SourceReader<T, DataGeneratorSplit> {
     return promise;
   }
 
-  snapshotState(_checkpointId: number): DataGeneratorSplit[] {
-    return this.splits
-      .filter((s) => s.next < s.end)
-      .map((s) => ({ start: s.start, end: s.end, next: s.next }));
-  }
-
-  close(): void {
+  /** Cancels the rate timer, drops the splits and closes the generator object. */
+  override close(): void {
     this.rateWaiter?.timer.cancel();
     this.rateWaiter = null;
-    this.splits.length = 0;
+    super.close();
     if (this.opened && typeof this.generator === "object") this.generator.close?.();
     this.opened = false;
   }
@@ -341,16 +303,5 @@ class DataGeneratorReader<T> implements SourceReader<T, DataGeneratorSplit> {
       this.tokens = Math.min(this.burst, this.tokens + (now - this.lastRefill) * this.ratePerMs);
       this.lastRefill = now;
     }
-  }
-
-  private dropFinishedSplits(): void {
-    while (this.splits.length > 0 && this.splits[0]!.next >= this.splits[0]!.end)
-      this.splits.shift();
-  }
-
-  private wakeSplitWaiter(): void {
-    const w = this.splitWaiter;
-    this.splitWaiter = null;
-    w?.resolve();
   }
 }

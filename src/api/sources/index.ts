@@ -9,4 +9,5 @@ export {
   type GeneratorFunctionObject,
   type RateLimiterKind,
 } from "./datagen.ts";
+export { SplitQueueReader } from "./split-reader.ts";
 export { TEXT_FILE_CHUNK_SIZE, TextFileSource, type TextFileSplit } from "./textfile.ts";

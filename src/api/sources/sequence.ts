@@ -4,15 +4,12 @@
  */
 import {
   Boundedness,
-  InputStatus,
   type ReaderOutput,
   type Source,
   type SourceReader,
   type SourceReaderContext,
 } from "../source.ts";
-
-/** Most records a reader emits per `pollNext` call. */
-const BATCH_SIZE = 256;
+import { SplitQueueReader, checkParallelism } from "./split-reader.ts";
 
 /** The integers `from..to` (inclusive); `next` is the next number to emit (`next > to`: done). */
 export interface NumberSequenceSplit {
@@ -55,14 +52,10 @@ export class NumberSequenceSource implements Source<number, NumberSequenceSplit>
    * Computed with BigInt, so even the full safe-integer range splits exactly.
    */
   createSplits(parallelism: number): NumberSequenceSplit[] {
-    if (!Number.isSafeInteger(parallelism) || parallelism < 1) {
-      throw new RangeError(
-        `source parallelism must be a positive integer, got ${String(parallelism)}`,
-      );
-    }
+    const parallel = BigInt(checkParallelism(parallelism));
     const from = BigInt(this.from);
     const n = BigInt(this.to) - from + 1n;
-    const p = n < BigInt(parallelism) ? n : BigInt(parallelism);
+    const p = n < parallel ? n : parallel;
     const base = n / p;
     const rem = n % p;
     const splits: NumberSequenceSplit[] = [];
@@ -81,63 +74,30 @@ export class NumberSequenceSource implements Source<number, NumberSequenceSplit>
 }
 
 /** Reads number ranges. */
-class NumberSequenceReader implements SourceReader<number, NumberSequenceSplit> {
-  private readonly splits: NumberSequenceSplit[] = [];
-  private noMore = false;
-  private waiter: PromiseWithResolvers<void> | null = null;
-
-  addSplits(splits: NumberSequenceSplit[]): void {
-    for (const s of splits) {
-      const ok =
-        Number.isSafeInteger(s.from) &&
-        Number.isSafeInteger(s.to) &&
-        Number.isInteger(s.next) &&
-        s.from <= s.next &&
-        s.next <= s.to + 1;
-      if (!ok) throw new RangeError(`NumberSequenceSource: invalid split ${JSON.stringify(s)}`);
-      this.splits.push({ from: s.from, to: s.to, next: s.next });
-    }
-    this.wake();
+class NumberSequenceReader extends SplitQueueReader<number, NumberSequenceSplit> {
+  protected copySplit(s: NumberSequenceSplit): NumberSequenceSplit {
+    const ok =
+      Number.isSafeInteger(s.from) &&
+      Number.isSafeInteger(s.to) &&
+      Number.isInteger(s.next) &&
+      s.from <= s.next &&
+      s.next <= s.to + 1;
+    if (!ok) throw new RangeError(`NumberSequenceSource: invalid split ${JSON.stringify(s)}`);
+    return { from: s.from, to: s.to, next: s.next };
   }
 
-  noMoreSplits(): void {
-    this.noMore = true;
-    this.wake();
+  protected isFinished(split: NumberSequenceSplit): boolean {
+    return split.next > split.to;
   }
 
-  pollNext(output: ReaderOutput<number>): InputStatus {
-    let budget = BATCH_SIZE;
-    while (budget > 0 && this.splits.length > 0) {
-      const split = this.splits[0]!;
-      // `to - next + 1` stays exact: both are safe integers within one split.
-      const count = Math.min(budget, split.to - split.next + 1);
-      budget -= count;
-      for (let k = 0; k < count; k++) output.collect(split.next++);
-      if (split.next > split.to) this.splits.shift();
-    }
-    if (this.splits.length > 0) return InputStatus.MORE_AVAILABLE;
-    return this.noMore ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
-  }
-
-  isAvailable(): Promise<void> {
-    if (this.splits.length > 0 || this.noMore) return Promise.resolve();
-    this.waiter ??= Promise.withResolvers<void>();
-    return this.waiter.promise;
-  }
-
-  snapshotState(_checkpointId: number): NumberSequenceSplit[] {
-    return this.splits
-      .filter((s) => s.next <= s.to)
-      .map((s) => ({ from: s.from, to: s.to, next: s.next }));
-  }
-
-  close(): void {
-    this.splits.length = 0;
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.resolve();
+  protected emitFrom(
+    split: NumberSequenceSplit,
+    output: ReaderOutput<number>,
+    budget: number,
+  ): number {
+    // `to - next + 1` stays exact: both are safe integers within one split.
+    const count = Math.min(budget, split.to - split.next + 1);
+    for (let k = 0; k < count; k++) output.collect(split.next++);
+    return count;
   }
 }

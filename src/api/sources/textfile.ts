@@ -9,15 +9,14 @@ import * as fs from "node:fs";
 import * as nodePath from "node:path";
 import {
   Boundedness,
-  InputStatus,
+  type InputStatus,
   type ReaderOutput,
   type Source,
   type SourceReader,
   type SourceReaderContext,
 } from "../source.ts";
+import { SplitQueueReader } from "./split-reader.ts";
 
-/** Most records a reader emits per `pollNext` call. */
-const BATCH_SIZE = 256;
 /** Bytes read from a file per read call. */
 export const TEXT_FILE_CHUNK_SIZE = 64 * 1024;
 /** Most chunks read in one `pollNext` call (bounds the work per call when lines are very long). */
@@ -100,11 +99,7 @@ export class TextFileSource implements Source<string, TextFileSplit> {
 }
 
 /** Reads files line by line. */
-class TextFileReader implements SourceReader<string, TextFileSplit> {
-  private readonly splits: TextFileSplit[] = [];
-  private noMore = false;
-  private waiter: PromiseWithResolvers<void> | null = null;
-
+class TextFileReader extends SplitQueueReader<string, TextFileSplit> {
   // State of the current file (the head of `splits`), while it is open.
   private fd = -1;
   /** Buffered bytes; `buf[pos..len)` are unread and start at the file offset `splits[0].offset`. */
@@ -116,28 +111,32 @@ class TextFileReader implements SourceReader<string, TextFileSplit> {
   /** File offset of the next read. */
   private readAt = 0;
   private eof = false;
+  /** Chunks read in the current `pollNext` call. */
+  private reads = 0;
+  /** The split whose file was read to the end (it leaves the queue at once). */
+  private finished: TextFileSplit | null = null;
 
-  addSplits(splits: TextFileSplit[]): void {
-    for (const s of splits) {
-      if (typeof s.path !== "string" || !Number.isSafeInteger(s.offset) || s.offset < 0) {
-        throw new RangeError(`TextFileSource: invalid split ${JSON.stringify(s)}`);
-      }
-      this.splits.push({ path: s.path, offset: s.offset });
+  protected copySplit(s: TextFileSplit): TextFileSplit {
+    if (typeof s.path !== "string" || !Number.isSafeInteger(s.offset) || s.offset < 0) {
+      throw new RangeError(`TextFileSource: invalid split ${JSON.stringify(s)}`);
     }
-    this.wake();
+    return { path: s.path, offset: s.offset };
   }
 
-  noMoreSplits(): void {
-    this.noMore = true;
-    this.wake();
+  protected isFinished(split: TextFileSplit): boolean {
+    return split === this.finished;
   }
 
-  pollNext(output: ReaderOutput<string>): InputStatus {
+  /** Like the base poll, reading at most {@link MAX_READS_PER_POLL} chunks. */
+  override pollNext(output: ReaderOutput<string>): InputStatus {
+    this.reads = 0;
+    return super.pollNext(output);
+  }
+
+  protected emitFrom(split: TextFileSplit, output: ReaderOutput<string>, budget: number): number {
+    if (this.fd < 0) this.openFile(split);
     let emitted = 0;
-    let reads = 0;
-    while (emitted < BATCH_SIZE && this.splits.length > 0) {
-      const split = this.splits[0]!;
-      if (this.fd < 0) this.openFile(split);
+    while (emitted < budget) {
       const nl = this.len > this.scan ? this.buf.indexOf(LF, this.scan) : -1;
       if (nl >= 0 && nl < this.len) {
         output.collect(this.decodeLine(this.pos, nl));
@@ -148,8 +147,8 @@ class TextFileReader implements SourceReader<string, TextFileSplit> {
       }
       this.scan = this.len;
       if (!this.eof) {
-        if (reads >= MAX_READS_PER_POLL) return InputStatus.MORE_AVAILABLE;
-        reads++;
+        if (this.reads >= MAX_READS_PER_POLL) break;
+        this.reads++;
         this.readChunk();
         continue;
       }
@@ -161,25 +160,16 @@ class TextFileReader implements SourceReader<string, TextFileSplit> {
         this.pos = this.len;
       }
       this.closeFile();
-      this.splits.shift();
+      this.finished = split;
+      break;
     }
-    if (this.splits.length > 0) return InputStatus.MORE_AVAILABLE;
-    return this.noMore ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+    return emitted;
   }
 
-  isAvailable(): Promise<void> {
-    if (this.splits.length > 0 || this.noMore) return Promise.resolve();
-    this.waiter ??= Promise.withResolvers<void>();
-    return this.waiter.promise;
-  }
-
-  snapshotState(_checkpointId: number): TextFileSplit[] {
-    return this.splits.map((s) => ({ path: s.path, offset: s.offset }));
-  }
-
-  close(): void {
+  /** Closes the open file and drops the splits. */
+  override close(): void {
     this.closeFile();
-    this.splits.length = 0;
+    super.close();
   }
 
   /** Decodes `buf[start..end)` as one line, without a trailing `\r`. */
@@ -225,11 +215,5 @@ class TextFileReader implements SourceReader<string, TextFileSplit> {
     }
     this.pos = this.len = this.scan = 0;
     if (this.buf.length > TEXT_FILE_CHUNK_SIZE) this.buf = Buffer.allocUnsafe(TEXT_FILE_CHUNK_SIZE);
-  }
-
-  private wake(): void {
-    const w = this.waiter;
-    this.waiter = null;
-    w?.resolve();
   }
 }
