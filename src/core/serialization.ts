@@ -772,6 +772,11 @@ export class DataInputView {
     return this.structures.length;
   }
 
+  /** The next byte without consuming it, or -1 at the end of the buffer. */
+  peekTag(): number {
+    return this.pos < this.end ? this.buf[this.pos]! : -1;
+  }
+
   /** The next byte, without consuming it. */
   peekUint8(): number {
     this.need(1);

@@ -10,10 +10,9 @@ import type { ExecutionConfig } from "../api/config.ts";
 import type { JobVertex } from "../graph/job-graph.ts";
 import { END_OF_PARTITION, StreamEvent, type WatermarkEvent } from "./events.ts";
 import {
-  decodeBuffer,
+  decodeInto,
   type ChannelWriter,
   type EventReceiver,
-  type RecordReceiver,
   type InputChannel,
   type LocalBatch,
 } from "./network/channels.ts";
@@ -92,6 +91,9 @@ class ChainedTarget implements RecordTarget {
   }
 }
 
+/** Elements of a remote buffer decoded at a time (a buffer holds about one batch). */
+const DECODE_CHUNK = 4097;
+
 /** One running subtask of a vertex. */
 export class StreamTask implements EventReceiver {
   /** The vertex (operator chain). */
@@ -111,8 +113,12 @@ export class StreamTask implements EventReceiver {
   private readonly headOne: OneInputOperator<unknown> | null;
   private readonly headTwo: TwoInputOperator<unknown, unknown> | null;
   private readonly source: SourceOperator | null;
-  /** Where decoded records of input 1 and 2 go. */
-  private readonly receivers: RecordReceiver[];
+  /** Remote buffers are decoded into this batch, then processed like a local batch. */
+  private readonly decoded: LocalBatch = {
+    values: new Array<unknown>(DECODE_CHUNK),
+    timestamps: new Float64Array(DECODE_CHUNK),
+    count: 0,
+  };
   private readonly inputs: InputChannel[];
   private readonly writers: RecordWriter[];
   private readonly channelWriters: ChannelWriter[];
@@ -203,15 +209,6 @@ export class StreamTask implements EventReceiver {
     this.source = this.head instanceof SourceOperator ? this.head : null;
     this.headOne = this.head instanceof OneInputOperator ? this.head : null;
     this.headTwo = this.head instanceof TwoInputOperator ? this.head : null;
-    const two = this.headTwo;
-    this.receivers = this.headOne
-      ? [this.headOne, this.headOne]
-      : two
-        ? [
-            { processElement: (v: unknown, ts: number) => two.processElement1(v, ts) },
-            { processElement: (v: unknown, ts: number) => two.processElement2(v, ts) },
-          ]
-        : [];
   }
 
   private operatorContext(name: string, keys: OperatorContext["keys"]): OperatorContext {
@@ -364,7 +361,15 @@ export class StreamTask implements EventReceiver {
       else this.queued[ch.gateIndex] = false;
       this.currentChannel = ch;
       if (batch instanceof Uint8Array) {
-        done += decodeBuffer(ch.reader!, batch, this.receivers[ch.typeNumber - 1]!, this);
+        const reader = ch.reader!;
+        const decoded = this.decoded;
+        reader.setBuffer(batch);
+        let more = true;
+        while (more) {
+          more = decodeInto(reader, decoded, DECODE_CHUNK);
+          done += this.processLocal(decoded, ch);
+          decoded.values.fill(undefined, 0, decoded.count);
+        }
       } else {
         done += this.processLocal(batch, ch);
         batch.values.fill(undefined, 0, batch.count);

@@ -170,9 +170,18 @@ const TAG_END = RESERVED_TAG_BASE + 2;
 const TAG_BARRIER = RESERVED_TAG_BASE + 3;
 const TAG_STATUS = RESERVED_TAG_BASE + 4;
 
-/** Serializes records into buffers for a consumer in another slot. */
+/**
+ * Serializes records into buffers for a consumer in another slot. Records are first staged by
+ * reference (as in a local batch: `write` is the same few stores on the hot path of the producer)
+ * and serialized in one tight loop when the batch is full, flushed or followed by an event.
+ */
 export class RemoteChannelWriter implements ChannelWriter {
   private readonly out: DataOutputView;
+  /** Staged records (not serialized yet) and their timestamps. */
+  private readonly values: unknown[];
+  private readonly timestamps: Float64Array;
+  private staged = 0;
+  /** Elements serialized into `out` and not sent yet. */
   private records = 0;
   private credits: number;
   private readonly pending: Uint8Array[] = [];
@@ -200,21 +209,51 @@ export class RemoteChannelWriter implements ChannelWriter {
     this.batchSize = batchSize;
     this.maxBytes = 64 * 1024;
     this.out = new DataOutputView(this.maxBytes + 4096, registry);
+    this.values = new Array<unknown>(batchSize + 1);
+    this.timestamps = new Float64Array(batchSize + 1);
     this.describe = describe;
   }
 
-  /** Serializes a record; sends the buffer when full. */
+  /** Stages a record; serializes and sends the batch when full. */
   write(value: unknown, timestamp: number): void {
+    const i = this.staged;
+    this.values[i] = value;
+    this.timestamps[i] = timestamp;
+    this.staged = i + 1;
+    if (i + 1 >= this.batchSize) this.flush();
+  }
+
+  /** Serializes the staged records into `out`, sending a buffer whenever it reaches `maxBytes`. */
+  private serializeStaged(): void {
+    const n = this.staged;
+    if (n === 0) return;
     const out = this.out;
-    const mark = out.position;
+    const values = this.values;
+    const ts = this.timestamps;
+    const maxBytes = this.maxBytes;
+    let i = 0;
+    /** Index of the first record of the current buffer. */
+    let first = 0;
+    let mark = out.position;
     try {
-      if (timestamp !== NO_TIMESTAMP) {
-        out.writeUint8(TAG_RECORD_TS);
-        out.writeFloat64(timestamp);
+      for (; i < n; i++) {
+        mark = out.position;
+        const t = ts[i]!;
+        if (t !== NO_TIMESTAMP) {
+          out.writeUint8(TAG_RECORD_TS);
+          out.writeFloat64(t);
+        }
+        out.writeValue(values[i]);
+        if (out.position >= maxBytes) {
+          this.records += i + 1 - first;
+          first = i + 1;
+          this.send();
+        }
       }
-      out.writeValue(value);
+      this.records += n - first;
     } catch (e) {
       out.truncate(mark);
+      this.records += i - first;
       if (e instanceof SerializationError) {
         throw new RecordSerializationError(
           `a record ${this.describe} cannot cross to another worker thread: ${e.message}`,
@@ -222,12 +261,15 @@ export class RemoteChannelWriter implements ChannelWriter {
         );
       }
       throw e;
+    } finally {
+      values.fill(undefined, 0, n);
+      this.staged = 0;
     }
-    if (++this.records >= this.batchSize || out.position >= this.maxBytes) this.flush();
   }
 
-  /** Serializes an event and sends the buffer. */
+  /** Serializes an event (after the staged records) and sends the buffer. */
   writeEvent(event: StreamEvent): void {
+    this.serializeStaged();
     const out = this.out;
     if (event instanceof WatermarkEvent) {
       out.writeUint8(TAG_WATERMARK);
@@ -243,11 +285,16 @@ export class RemoteChannelWriter implements ChannelWriter {
       out.writeUint8(TAG_END);
     }
     this.records++;
-    this.flush();
+    this.send();
   }
 
-  /** Sends the current buffer (or queues it until credit arrives). */
+  /** Serializes the staged records and sends the buffer (or queues it until credit arrives). */
   flush(): void {
+    this.serializeStaged();
+    this.send();
+  }
+
+  private send(): void {
     if (this.records === 0) return;
     const bytes = this.out.toUint8Array();
     this.out.reset();
@@ -274,16 +321,10 @@ export class RemoteChannelWriter implements ChannelWriter {
     return this.pending.length === 0;
   }
 
-  /** Whether records wait in the current buffer. */
+  /** Whether records wait in the current batch. */
   hasPending(): boolean {
-    return this.records > 0;
+    return this.staged > 0 || this.records > 0;
   }
-}
-
-/** Receives the records decoded from a buffer (the consuming operator, or an adapter). */
-export interface RecordReceiver {
-  /** A record. */
-  processElement(value: unknown, timestamp: number): void;
 }
 
 /** Receives the events decoded from a buffer. */
@@ -292,47 +333,52 @@ export interface EventReceiver {
   event(event: StreamEvent): void;
 }
 
-/** Decodes a remote buffer element by element; returns the number of records. */
-export function decodeBuffer(
-  reader: DataInputView,
-  bytes: Uint8Array,
-  records: RecordReceiver,
-  sink: EventReceiver,
-): number {
-  reader.setBuffer(bytes);
+/**
+ * Decodes elements of the reader's current buffer into `batch` (records as values, events as
+ * StreamEvent instances, like a local batch), at most `max` of them; returns false when the buffer
+ * is exhausted. Decoding in one tight loop and then processing the batch with the local-batch loop
+ * keeps both loops small and their call sites monomorphic.
+ */
+export function decodeInto(reader: DataInputView, batch: LocalBatch, max: number): boolean {
+  const values = batch.values;
+  const timestamps = batch.timestamps;
   let n = 0;
-  while (reader.available() > 0) {
-    const tag = reader.peekUint8();
+  let tag = reader.peekTag();
+  while (tag >= 0 && n < max) {
     if (tag < TAG_RECORD_TS || tag > TAG_STATUS) {
-      records.processElement(reader.readValue(), NO_TIMESTAMP);
-      n++;
-      continue;
-    }
-    reader.readUint8();
-    switch (tag) {
-      case TAG_RECORD_TS: {
-        const ts = reader.readFloat64();
-        records.processElement(reader.readValue(), ts);
-        n++;
-        break;
+      values[n] = reader.readValue();
+      timestamps[n] = NO_TIMESTAMP;
+    } else {
+      reader.readUint8();
+      timestamps[n] = NO_TIMESTAMP;
+      switch (tag) {
+        case TAG_RECORD_TS: {
+          const ts = reader.readFloat64();
+          values[n] = reader.readValue();
+          timestamps[n] = ts;
+          break;
+        }
+        case TAG_WATERMARK:
+          values[n] = new WatermarkEvent(reader.readFloat64());
+          break;
+        case TAG_BARRIER: {
+          const id = reader.readFloat64();
+          values[n] = new CheckpointBarrier(id, reader.readFloat64());
+          break;
+        }
+        case TAG_STATUS:
+          values[n] = new WatermarkStatusEvent(reader.readUint8() === 1);
+          break;
+        case TAG_END:
+          values[n] = END_OF_PARTITION;
+          break;
+        default:
+          throw new Error(`corrupt channel buffer: unknown element tag ${tag}`);
       }
-      case TAG_WATERMARK:
-        sink.event(new WatermarkEvent(reader.readFloat64()));
-        break;
-      case TAG_BARRIER: {
-        const id = reader.readFloat64();
-        sink.event(new CheckpointBarrier(id, reader.readFloat64()));
-        break;
-      }
-      case TAG_STATUS:
-        sink.event(new WatermarkStatusEvent(reader.readUint8() === 1));
-        break;
-      case TAG_END:
-        sink.event(END_OF_PARTITION);
-        break;
-      default:
-        throw new Error(`corrupt channel buffer: unknown element tag ${tag}`);
     }
+    n++;
+    tag = reader.peekTag();
   }
-  return n;
+  batch.count = n;
+  return tag >= 0;
 }
