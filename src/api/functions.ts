@@ -253,9 +253,6 @@ export abstract class CoProcessFunction<IN1, IN2, O> extends AbstractRichFunctio
   onTimer(_timestamp: number, _ctx: OnTimerContext, _out: Collector<O>): void {}
 }
 
-/** A function given as a lambda or as an object with the named method. */
-export type FunctionLike<F, L> = F | L;
-
 /** Normalizes a map function to a lambda plus the rich object it came from (if any). */
 export function toMapLambda<T, R>(fn: MapFunction<T, R> | ((value: T) => R)): (value: T) => R {
   if (typeof fn === "function") return fn;

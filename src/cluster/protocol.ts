@@ -1,6 +1,5 @@
 /** Messages between the JobManager (main thread) and the TaskManager slots (worker threads). */
 import type { MessagePort } from "node:worker_threads";
-import type { JobExecutionResult } from "../api/executor.ts";
 import type { LauncherContext } from "../api/launcher.ts";
 import type { VertexMetrics } from "../runtime/deployment.ts";
 import type { AccumulatorSnapshot } from "../runtime/runtime-context.ts";
@@ -70,6 +69,3 @@ export function fromErrorInfo(info: ErrorInfo): Error {
   if (info.stack) e.stack = info.stack;
   return e;
 }
-
-/** Keeps the JobExecutionResult type referenced for documentation of previousResults. */
-export type PreviousResult = Pick<JobExecutionResult, "jobName" | "netRuntime" | "accumulators">;

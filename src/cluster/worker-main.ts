@@ -8,7 +8,7 @@ import { parentPort, workerData, type MessagePort } from "node:worker_threads";
 import { JobExecutionResult, setPlanCapture, type JobPlan } from "../api/executor.ts";
 import { setLauncherContext } from "../api/launcher.ts";
 import { systemTimerScheduler } from "../core/time.ts";
-import { DataOutputView, TypeRegistry } from "../core/serialization.ts";
+import { DataOutputView } from "../core/serialization.ts";
 import { Deployment } from "../runtime/deployment.ts";
 import { compilePlan } from "./compile.ts";
 import { PortTransport } from "./port-transport.ts";
@@ -36,9 +36,6 @@ function deploy(plan: JobPlan): void {
         "a job module must build the same job in every worker; avoid randomness, clocks or environment checks while building the graph",
     );
   }
-  const registry = new TypeRegistry();
-  for (const [name, ctor] of Object.entries(plan.config.registeredTypes))
-    registry.register(name, ctor);
   transport = new PortTransport(new Map<number, MessagePort>(init.peers));
   deployment = new Deployment(
     {
@@ -57,7 +54,7 @@ function deploy(plan: JobPlan): void {
         failed(error, `task '${v.name}' (${subtask + 1}/${v.parallelism})`);
       },
       collect: (collectId, records) => {
-        const out = new DataOutputView(64 * 1024, registry);
+        const out = new DataOutputView(64 * 1024, deployment!.registry);
         try {
           out.writeUint32(records.length);
           for (const r of records) out.writeValue(r);

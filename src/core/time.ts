@@ -37,9 +37,6 @@ export class SystemTimerScheduler implements TimerScheduler {
   }
 }
 
-/** A monotonic high-resolution clock for measuring durations (ms). */
-export const monotonicClock: Clock = { now: () => performance.now() };
-
 /** The process-wide default scheduler (the wall clock). */
 export const systemTimerScheduler: TimerScheduler = new SystemTimerScheduler();
 

@@ -55,6 +55,8 @@ export type VertexMetrics = Record<number, TaskMetrics>;
 
 /** The tasks of some slots, running in this thread. */
 export class Deployment {
+  /** The job's registered classes (shared by every channel of this deployment). */
+  readonly registry: TypeRegistry;
   /** The tasks, in vertex order. */
   readonly tasks: StreamTask[] = [];
   private readonly scheduler = new TaskScheduler();
@@ -70,9 +72,8 @@ export class Deployment {
     const { graph } = spec;
     const sg = graph.jobGraph.streamGraph;
     const hosted = new Set(spec.slots);
-    const registry = new TypeRegistry();
-    for (const [name, ctor] of Object.entries(sg.config.registeredTypes))
-      registry.register(name, ctor);
+    const registry = TypeRegistry.from(sg.config.registeredTypes);
+    this.registry = registry;
     const credits = Math.max(1, sg.config.channelCredits);
     const batchSize = Math.max(1, sg.config.bufferRecords);
     const env: TaskEnvironment = {

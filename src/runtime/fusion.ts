@@ -87,13 +87,18 @@ function generate(seg: Segment): (value: unknown, timestamp: number) => void {
   return factory(...values);
 }
 
-/** Whether code generation is allowed in this isolate (it may be disabled by a flag). */
+let generationAllowed: boolean | null = null;
+
+/** Whether code generation is allowed in this isolate (it may be disabled by a flag); asked once. */
 function canGenerate(): boolean {
-  try {
-    return new Function("return true")() === true;
-  } catch {
-    return false;
+  if (generationAllowed === null) {
+    try {
+      generationAllowed = new Function("return true")() === true;
+    } catch {
+      generationAllowed = false;
+    }
   }
+  return generationAllowed;
 }
 
 /** Installs fused record paths on `operators` (in chain order), where possible. */
@@ -104,13 +109,6 @@ export function installFusedOutputs(operators: readonly StreamOperator<unknown>[
     if (fused.has(op) || op instanceof SinkOperator) continue;
     const seg = segmentAfter(op);
     if (!seg) continue;
-    // A single sink step gains nothing over the direct call.
-    if (
-      seg.steps.length === 1 &&
-      seg.steps[0]!.step.kind === "sink" &&
-      !(op.getOutput() instanceof ChainOutput)
-    )
-      continue;
     for (const s of seg.steps) fused.add(s.op);
     op.replaceOutput(new FusedOutput(generate(seg), op.getOutput() as ChainOutput));
   }

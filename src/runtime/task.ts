@@ -12,7 +12,6 @@ import { END_OF_PARTITION, StreamEvent, type WatermarkEvent } from "./events.ts"
 import {
   decodeInto,
   type ChannelWriter,
-  type EventReceiver,
   type InputChannel,
   type LocalBatch,
 } from "./network/channels.ts";
@@ -95,7 +94,7 @@ class ChainedTarget implements RecordTarget {
 const DECODE_CHUNK = 4097;
 
 /** One running subtask of a vertex. */
-export class StreamTask implements EventReceiver {
+export class StreamTask {
   /** The vertex (operator chain). */
   readonly vertex: JobVertex;
   /** Subtask index. */

@@ -128,12 +128,6 @@ export class DataInputView {
     return this.pos < this.end ? this.buf[this.pos]! : -1;
   }
 
-  /** The next byte, without consuming it. */
-  peekUint8(): number {
-    this.need(1);
-    return this.buf[this.pos]!;
-  }
-
   /** Reads one byte. */
   readUint8(): number {
     this.need(1);

@@ -48,9 +48,6 @@ export interface ChannelWriter {
   hasPending(): boolean;
 }
 
-/** Called when a producer becomes available again (credit returned). */
-export type AvailabilityListener = () => void;
-
 /** The consumer side of a channel: a FIFO of batches. */
 export class InputChannel {
   /** Index within the consumer's gate. */
@@ -325,12 +322,6 @@ export class RemoteChannelWriter implements ChannelWriter {
   hasPending(): boolean {
     return this.staged > 0 || this.records > 0;
   }
-}
-
-/** Receives the events decoded from a buffer. */
-export interface EventReceiver {
-  /** An event. */
-  event(event: StreamEvent): void;
 }
 
 /**

@@ -7,28 +7,17 @@ import type {
 } from "../../api/watermarks.ts";
 import type { Cancellable } from "../../core/time.ts";
 import { MAX_WATERMARK, MIN_WATERMARK } from "../events.ts";
-import {
-  closeRich,
-  NonKeyedTimerService,
-  openRich,
-  ProcessContextImpl,
-  TimestampedCollector,
-} from "./functions-support.ts";
+import { processHarness, ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
 import { OneInputOperator, type FusionStep } from "./operator.ts";
 
 /** Applies a map function. */
 export class MapOperator extends OneInputOperator<unknown> {
   private readonly fn: (v: unknown) => unknown;
-  private readonly rich: RichFunction | null;
   /** Creates the operator. */
   constructor(fn: (v: unknown) => unknown, rich: RichFunction | null) {
     super();
     this.fn = fn;
-    this.rich = rich;
-  }
-  /** Opens the rich function. */
-  override open(): Promise<void> {
-    return openRich(this.rich, this.ctx);
+    this.userFunction = rich;
   }
   /** Fusable as a map. */
   override fusionStep(): FusionStep {
@@ -44,25 +33,16 @@ export class MapOperator extends OneInputOperator<unknown> {
     }
     this.output.collect(r, timestamp);
   }
-  /** Closes the rich function. */
-  override close(): Promise<void> {
-    return closeRich(this.rich);
-  }
 }
 
 /** Applies a filter function. */
 export class FilterOperator extends OneInputOperator<unknown> {
   private readonly fn: (v: unknown) => boolean;
-  private readonly rich: RichFunction | null;
   /** Creates the operator. */
   constructor(fn: (v: unknown) => boolean, rich: RichFunction | null) {
     super();
     this.fn = fn;
-    this.rich = rich;
-  }
-  /** Opens the rich function. */
-  override open(): Promise<void> {
-    return openRich(this.rich, this.ctx);
+    this.userFunction = rich;
   }
   /** Fusable as a filter. */
   override fusionStep(): FusionStep {
@@ -78,10 +58,6 @@ export class FilterOperator extends OneInputOperator<unknown> {
     }
     if (keep) this.output.collect(value, timestamp);
   }
-  /** Closes the rich function. */
-  override close(): Promise<void> {
-    return closeRich(this.rich);
-  }
 }
 
 /** Applies a flatMap function. */
@@ -92,11 +68,12 @@ export class FlatMapOperator extends OneInputOperator<unknown> {
   constructor(fn: FlatMapFunction<unknown, unknown>) {
     super();
     this.fn = fn;
+    this.userFunction = fn as RichFunction;
   }
   /** Opens the rich function. */
-  override open(): Promise<void> {
+  override open(): void | Promise<void> {
     this.collector = new TimestampedCollector(this.output);
-    return openRich(this.fn as RichFunction, this.ctx);
+    return super.open();
   }
   /** Emits the records the function produces for `value`. */
   processElement(value: unknown, timestamp: number): void {
@@ -106,10 +83,6 @@ export class FlatMapOperator extends OneInputOperator<unknown> {
     } catch (e) {
       throw this.userError(e);
     }
-  }
-  /** Closes the rich function. */
-  override close(): Promise<void> {
-    return closeRich(this.fn as RichFunction);
   }
 }
 
@@ -122,15 +95,16 @@ export class ProcessOperator extends OneInputOperator<unknown> {
   constructor(fn: ProcessFunction<unknown, unknown>) {
     super();
     this.fn = fn;
+    this.userFunction = fn;
   }
   /** Opens the function. */
-  override open(): Promise<void> {
-    this.collector = new TimestampedCollector(this.output);
-    this.context = new ProcessContextImpl(
+  override open(): void | Promise<void> {
+    ({ collector: this.collector, context: this.context } = processHarness(
       this.output,
-      new NonKeyedTimerService(this.ctx, () => this.currentWatermark),
-    );
-    return openRich(this.fn, this.ctx);
+      this.ctx,
+      () => this.currentWatermark,
+    ));
+    return super.open();
   }
   /** Processes one record. */
   processElement(value: unknown, timestamp: number): void {
@@ -141,10 +115,6 @@ export class ProcessOperator extends OneInputOperator<unknown> {
     } catch (e) {
       throw this.userError(e);
     }
-  }
-  /** Closes the function. */
-  override close(): Promise<void> {
-    return closeRich(this.fn);
   }
 }
 

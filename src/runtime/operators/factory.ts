@@ -74,8 +74,3 @@ export function createOperator(
     }
   }
 }
-
-/** Whether a spec creates a two-input operator. */
-export function isTwoInput(spec: OperatorSpec): boolean {
-  return spec.kind === "coMap" || spec.kind === "coFlatMap" || spec.kind === "coProcess";
-}

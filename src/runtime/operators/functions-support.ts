@@ -6,7 +6,6 @@ import type {
   Collector,
   OnTimerContext,
   OutputTag,
-  ProcessContext,
   RichFunction,
   TimeDomain,
   TimerService,
@@ -118,5 +117,22 @@ export class ProcessContextImpl implements OnTimerContext {
   }
 }
 
-/** Type guard for the ProcessContext interface (documentation aid). */
-export type { ProcessContext };
+/** The reusable collector and context of a process function's operator. */
+export interface ProcessHarness {
+  /** Emits with the current record's timestamp. */
+  readonly collector: TimestampedCollector<unknown>;
+  /** The context handed to processElement/onTimer. */
+  readonly context: ProcessContextImpl;
+}
+
+/** Creates the collector and (non-keyed) context of a process-function operator. */
+export function processHarness(
+  output: Output<unknown>,
+  ctx: OperatorContext,
+  watermark: () => number,
+): ProcessHarness {
+  return {
+    collector: new TimestampedCollector(output),
+    context: new ProcessContextImpl(output, new NonKeyedTimerService(ctx, watermark)),
+  };
+}

@@ -2,7 +2,6 @@
 import { keyToMapKey } from "../../core/keygroups.ts";
 import type { RichFunction } from "../../api/functions.ts";
 import type { KeyFn } from "../../api/transformations.ts";
-import { closeRich, openRich } from "./functions-support.ts";
 import { OneInputOperator } from "./operator.ts";
 
 /**
@@ -12,7 +11,6 @@ import { OneInputOperator } from "./operator.ts";
 export class ReduceOperator extends OneInputOperator<unknown> {
   private readonly key: KeyFn;
   private readonly fn: (a: unknown, b: unknown) => unknown;
-  private readonly rich: RichFunction | null;
   private readonly values = new Map<unknown, unknown>();
   private readonly timestamps = new Map<unknown, number>();
   /** Creates the operator. */
@@ -20,11 +18,7 @@ export class ReduceOperator extends OneInputOperator<unknown> {
     super();
     this.key = key;
     this.fn = fn;
-    this.rich = rich;
-  }
-  /** Opens the rich function. */
-  override open(): Promise<void> {
-    return openRich(this.rich, this.ctx);
+    this.userFunction = rich;
   }
   /** Folds one record into its key's value. */
   processElement(value: unknown, timestamp: number): void {
@@ -49,9 +43,5 @@ export class ReduceOperator extends OneInputOperator<unknown> {
   override finish(): void {
     if (!this.ctx.batch) return;
     for (const [k, v] of this.values) this.output.collect(v, this.timestamps.get(k) ?? -Infinity);
-  }
-  /** Closes the rich function. */
-  override close(): Promise<void> {
-    return closeRich(this.rich);
   }
 }

@@ -4,7 +4,8 @@
  */
 import { PlacedError, UserFunctionError } from "../../core/errors.ts";
 import type { Cancellable, TimerScheduler } from "../../core/time.ts";
-import type { RuntimeContext } from "../../api/functions.ts";
+import type { RichFunction, RuntimeContext } from "../../api/functions.ts";
+import { closeRich, openRich } from "./functions-support.ts";
 import type { KeyFn } from "../../api/transformations.ts";
 import { MIN_WATERMARK } from "../events.ts";
 import type { Output } from "../output.ts";
@@ -53,6 +54,8 @@ export abstract class StreamOperator<OUT = unknown> {
   protected output!: Output<OUT>;
   /** The last watermark this operator received. */
   protected currentWatermark = MIN_WATERMARK;
+  /** The user function whose `open`/`close` (if it has them) follow the operator's lifecycle. */
+  protected userFunction: RichFunction | null = null;
 
   /** Wires the operator; called once before `open`. */
   setup(ctx: OperatorContext, output: Output<OUT>): void {
@@ -65,8 +68,10 @@ export abstract class StreamOperator<OUT = unknown> {
     return this.ctx.operatorName;
   }
 
-  /** Prepares the operator (opens rich functions). */
-  open(): void | Promise<void> {}
+  /** Prepares the operator: gives the user function its runtime context and opens it. */
+  open(): void | Promise<void> {
+    return openRich(this.userFunction, this.ctx);
+  }
 
   /** Handles a new watermark; by default forwards it. */
   processWatermark(watermark: number): void {
@@ -80,8 +85,10 @@ export abstract class StreamOperator<OUT = unknown> {
   /** All input has ended: emit final results. */
   finish(): void | Promise<void> {}
 
-  /** Releases resources; called after finish, and on failure or cancellation. */
-  close(): void | Promise<void> {}
+  /** Releases resources (closes the user function); called after finish, and on failure or cancellation. */
+  close(): void | Promise<void> {
+    return closeRich(this.userFunction);
+  }
 
   /** The operator's output. */
   getOutput(): Output<OUT> {

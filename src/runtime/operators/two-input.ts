@@ -5,13 +5,7 @@ import type {
   CoProcessFunction,
   RichFunction,
 } from "../../api/functions.ts";
-import {
-  closeRich,
-  NonKeyedTimerService,
-  openRich,
-  ProcessContextImpl,
-  TimestampedCollector,
-} from "./functions-support.ts";
+import { processHarness, ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
 import { TwoInputOperator } from "./operator.ts";
 
 /** Applies a CoMapFunction. */
@@ -21,10 +15,7 @@ export class CoMapOperator extends TwoInputOperator<unknown, unknown> {
   constructor(fn: CoMapFunction<unknown, unknown, unknown>) {
     super();
     this.fn = fn;
-  }
-  /** Opens the rich function. */
-  override open(): Promise<void> {
-    return openRich(this.fn as RichFunction, this.ctx);
+    this.userFunction = fn as RichFunction;
   }
   /** Maps a record of input 1. */
   processElement1(value: unknown, timestamp: number): void {
@@ -46,10 +37,6 @@ export class CoMapOperator extends TwoInputOperator<unknown, unknown> {
     }
     this.output.collect(r, timestamp);
   }
-  /** Closes the rich function. */
-  override close(): Promise<void> {
-    return closeRich(this.fn as RichFunction);
-  }
 }
 
 /** Applies a CoFlatMapFunction. */
@@ -60,11 +47,12 @@ export class CoFlatMapOperator extends TwoInputOperator<unknown, unknown> {
   constructor(fn: CoFlatMapFunction<unknown, unknown, unknown>) {
     super();
     this.fn = fn;
+    this.userFunction = fn as RichFunction;
   }
   /** Opens the rich function. */
-  override open(): Promise<void> {
+  override open(): void | Promise<void> {
     this.collector = new TimestampedCollector(this.output);
-    return openRich(this.fn as RichFunction, this.ctx);
+    return super.open();
   }
   /** Flat-maps a record of input 1. */
   processElement1(value: unknown, timestamp: number): void {
@@ -84,10 +72,6 @@ export class CoFlatMapOperator extends TwoInputOperator<unknown, unknown> {
       throw this.userError(e);
     }
   }
-  /** Closes the rich function. */
-  override close(): Promise<void> {
-    return closeRich(this.fn as RichFunction);
-  }
 }
 
 /** Applies a (non-keyed) CoProcessFunction. */
@@ -99,15 +83,16 @@ export class CoProcessOperator extends TwoInputOperator<unknown, unknown> {
   constructor(fn: CoProcessFunction<unknown, unknown, unknown>) {
     super();
     this.fn = fn;
+    this.userFunction = fn;
   }
   /** Opens the function. */
-  override open(): Promise<void> {
-    this.collector = new TimestampedCollector(this.output);
-    this.context = new ProcessContextImpl(
+  override open(): void | Promise<void> {
+    ({ collector: this.collector, context: this.context } = processHarness(
       this.output,
-      new NonKeyedTimerService(this.ctx, () => this.currentWatermark),
-    );
-    return openRich(this.fn, this.ctx);
+      this.ctx,
+      () => this.currentWatermark,
+    ));
+    return super.open();
   }
   /** Processes a record of input 1. */
   processElement1(value: unknown, timestamp: number): void {
@@ -128,9 +113,5 @@ export class CoProcessOperator extends TwoInputOperator<unknown, unknown> {
     } catch (e) {
       throw this.userError(e);
     }
-  }
-  /** Closes the function. */
-  override close(): Promise<void> {
-    return closeRich(this.fn);
   }
 }
