@@ -22,6 +22,8 @@ import {
   type ReduceFunction,
   type RichFunction,
   type CoProcessFunction,
+  type KeyedCoProcessFunction,
+  type KeyedProcessFunction,
   type ProcessFunction,
 } from "./functions.ts";
 import type { Sink, SinkWriter } from "./sink.ts";
@@ -362,6 +364,17 @@ export class KeyedStream<T, K> extends DataStream<T> {
     return this.keyFn;
   }
 
+  /**
+   * Applies a {@link KeyedProcessFunction} (or a ProcessFunction) with keyed state and timers of
+   * the current key.
+   */
+  override process<R>(
+    fn: KeyedProcessFunction<K, T, R> | ProcessFunction<T, R>,
+  ): SingleOutputStreamOperator<R> {
+    requireMethod(fn, "processElement", "KeyedProcessFunction");
+    return this.addOneInput<R>("KeyedProcess", { kind: "keyedProcess", fn }, this.keyFn);
+  }
+
   /** Combines records per key; emits the running result (STREAMING) or the final one (BATCH). */
   reduce(fn: Fn<ReduceFunction<T>, (a: T, b: T) => T>): SingleOutputStreamOperator<T> {
     let f: (a: T, b: T) => T;
@@ -476,11 +489,18 @@ export class ConnectedStreams<A, B> {
     requireMethod(fn, "flatMap2", "CoFlatMapFunction");
     return this.add<R>("Co-Flat Map", { kind: "coFlatMap", fn });
   }
-  /** Applies a {@link CoProcessFunction}. */
-  process<R>(fn: CoProcessFunction<A, B, R>): SingleOutputStreamOperator<R> {
+  /**
+   * Applies a {@link CoProcessFunction}, or on two keyed inputs a {@link KeyedCoProcessFunction}
+   * (keyed state shared by both inputs, timers).
+   */
+  process<R>(
+    fn: CoProcessFunction<A, B, R> | KeyedCoProcessFunction<any, A, B, R>,
+  ): SingleOutputStreamOperator<R> {
     requireMethod(fn, "processElement1", "CoProcessFunction");
     requireMethod(fn, "processElement2", "CoProcessFunction");
-    return this.add<R>("Co-Process", { kind: "coProcess", fn });
+    if (this.key1 !== null && this.key2 !== null)
+      return this.add<R>("KeyedCo-Process", { kind: "keyedCoProcess", fn });
+    return this.add<R>("Co-Process", { kind: "coProcess", fn: fn as CoProcessFunction<A, B, R> });
   }
 }
 

@@ -4,6 +4,7 @@
  * {@link RuntimeContext}.
  */
 import type { Accumulator } from "./accumulators.ts";
+import type { KeyedStateStore } from "./state.ts";
 
 /** Receives records emitted by a function. */
 export interface Collector<T> {
@@ -46,8 +47,12 @@ export interface TaskInfo {
   getAttemptNumber(): number;
 }
 
-/** What a rich function sees of the runtime: task info, accumulators and (later) state. */
-export interface RuntimeContext extends TaskInfo {
+/**
+ * What a rich function sees of the runtime: task info, accumulators and keyed state. The state
+ * getters (`getState`, `getListState`, `getMapState`, `getReducingState`, `getAggregatingState`)
+ * work in functions applied to a keyed stream, scoped to the current record's key.
+ */
+export interface RuntimeContext extends TaskInfo, KeyedStateStore {
   /** Task information (Flink 2 style accessor). */
   getTaskInfo(): TaskInfo;
   /** Name of the job. */
@@ -140,6 +145,21 @@ export interface CoFlatMapFunction<IN1, IN2, R> {
   flatMap1(value: IN1, out: Collector<R>): void;
   /** Emits records for a record of the second input. */
   flatMap2(value: IN2, out: Collector<R>): void;
+}
+
+/**
+ * Incremental aggregation: values are added to an accumulator, accumulators can be merged, and the
+ * result is taken from the accumulator (windows' `aggregate`, `AggregatingState`).
+ */
+export interface AggregateFunction<IN, ACC, OUT> {
+  /** A new, empty accumulator. */
+  createAccumulator(): ACC;
+  /** Adds `value` to `accumulator`, returning the (possibly same) accumulator. */
+  add(value: IN, accumulator: ACC): ACC;
+  /** The result of an accumulator. */
+  getResult(accumulator: ACC): OUT;
+  /** Merges two accumulators (needed by merging windows such as session windows). */
+  merge?(a: ACC, b: ACC): ACC;
 }
 
 /** Rich map function base class. */
@@ -241,6 +261,39 @@ export abstract class ProcessFunction<I, O> extends AbstractRichFunction {
   abstract processElement(value: I, ctx: ProcessContext, out: Collector<O>): void;
   /** Called when a timer fires (keyed streams only). */
   onTimer(_timestamp: number, _ctx: OnTimerContext, _out: Collector<O>): void {}
+}
+
+/** Context of `KeyedProcessFunction.processElement`: adds the current key. */
+export interface KeyedProcessContext<K> extends ProcessContext {
+  /** The key of the current record. */
+  getCurrentKey(): K;
+}
+
+/** Context of `KeyedProcessFunction.onTimer`: adds the timer's key and time domain. */
+export interface KeyedOnTimerContext<K> extends KeyedProcessContext<K> {
+  /** Which clock the firing timer belongs to. */
+  timeDomain(): TimeDomain;
+}
+
+/**
+ * Per-record function on a keyed stream with keyed state and timers: `processElement` for every
+ * record, `onTimer` when an event-time or processing-time timer of the current key fires.
+ */
+export abstract class KeyedProcessFunction<K, I, O> extends AbstractRichFunction {
+  /** Processes one record (state and timers are scoped to `ctx.getCurrentKey()`). */
+  abstract processElement(value: I, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  /** Called when a timer registered for a key fires; state is scoped to that key. */
+  onTimer(_timestamp: number, _ctx: KeyedOnTimerContext<K>, _out: Collector<O>): void {}
+}
+
+/** Function over two connected keyed streams with keyed state (shared by both inputs) and timers. */
+export abstract class KeyedCoProcessFunction<K, IN1, IN2, O> extends AbstractRichFunction {
+  /** Processes a record of the first input. */
+  abstract processElement1(value: IN1, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  /** Processes a record of the second input. */
+  abstract processElement2(value: IN2, ctx: KeyedProcessContext<K>, out: Collector<O>): void;
+  /** Called when a timer fires. */
+  onTimer(_timestamp: number, _ctx: KeyedOnTimerContext<K>, _out: Collector<O>): void {}
 }
 
 /** Low-level function over two connected inputs. */

@@ -12,6 +12,8 @@ import type {
   CoMapFunction,
   CoProcessFunction,
   FlatMapFunction,
+  KeyedCoProcessFunction,
+  KeyedProcessFunction,
   ProcessFunction,
   RichFunction,
 } from "./functions.ts";
@@ -52,6 +54,10 @@ export type OperatorSpec =
     }
   | { readonly kind: "process"; readonly fn: ProcessFunction<any, any> }
   | {
+      readonly kind: "keyedProcess";
+      readonly fn: KeyedProcessFunction<any, any, any> | ProcessFunction<any, any>;
+    }
+  | {
       readonly kind: "reduce";
       readonly key: KeyFn;
       readonly fn: (a: any, b: any) => unknown;
@@ -62,7 +68,11 @@ export type OperatorSpec =
   | { readonly kind: "collect"; readonly collectId: string }
   | { readonly kind: "coMap"; readonly fn: CoMapFunction<any, any, any> }
   | { readonly kind: "coFlatMap"; readonly fn: CoFlatMapFunction<any, any, any> }
-  | { readonly kind: "coProcess"; readonly fn: CoProcessFunction<any, any, any> };
+  | { readonly kind: "coProcess"; readonly fn: CoProcessFunction<any, any, any> }
+  | {
+      readonly kind: "keyedCoProcess";
+      readonly fn: KeyedCoProcessFunction<any, any, any, any> | CoProcessFunction<any, any, any>;
+    };
 
 /** The kinds of operator specs. */
 export type OperatorKind = OperatorSpec["kind"];

@@ -1,6 +1,19 @@
 /** The RuntimeContext given to rich functions, and accumulator reporting. */
 import { ACCUMULATOR_KINDS, type Accumulator } from "../api/accumulators.ts";
 import type { RuntimeContext, TaskInfo } from "../api/functions.ts";
+import type {
+  AggregatingState,
+  AggregatingStateDescriptor,
+  KeyedStateStore,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  ValueState,
+  ValueStateDescriptor,
+} from "../api/state.ts";
 
 /** An accumulator's local value with the name of its class, so it can be merged elsewhere. */
 export interface AccumulatorSnapshot {
@@ -28,9 +41,10 @@ function accumulatorKind(acc: object): string {
   return (acc as { constructor: { name: string } }).constructor.name;
 }
 
-/** One task's runtime context. */
+/** The runtime context of one operator of a task (accumulators are shared by the task). */
 export class RuntimeContextImpl implements RuntimeContext {
-  private readonly accumulators = new Map<string, Accumulator<unknown, unknown>>();
+  private readonly accumulators: Map<string, Accumulator<unknown, unknown>>;
+  private readonly keyedState: KeyedStateStore | null;
   private readonly info: {
     taskName: string;
     jobName: string;
@@ -40,9 +54,47 @@ export class RuntimeContextImpl implements RuntimeContext {
     attempt: number;
   };
 
-  /** Creates the context of one subtask. */
-  constructor(info: RuntimeContextImpl["info"]) {
+  /** Creates the context of one subtask (keyed state access is refused until bound). */
+  constructor(
+    info: RuntimeContextImpl["info"],
+    keyedState: KeyedStateStore | null = null,
+    accumulators = new Map<string, Accumulator<unknown, unknown>>(),
+  ) {
     this.info = info;
+    this.keyedState = keyedState;
+    this.accumulators = accumulators;
+  }
+
+  /** The context of one operator: same task and accumulators, the operator's keyed state. */
+  forOperator(keyedState: KeyedStateStore): RuntimeContextImpl {
+    return new RuntimeContextImpl(this.info, keyedState, this.accumulators);
+  }
+
+  private store(): KeyedStateStore {
+    if (this.keyedState === null) throw new Error("keyed state is not available in this context");
+    return this.keyedState;
+  }
+  /** A value state scoped to the current key. */
+  getState<T>(descriptor: ValueStateDescriptor<T>): ValueState<T> {
+    return this.store().getState(descriptor);
+  }
+  /** A list state scoped to the current key. */
+  getListState<T>(descriptor: ListStateDescriptor<T>): ListState<T> {
+    return this.store().getListState(descriptor);
+  }
+  /** A map state scoped to the current key. */
+  getMapState<K, V>(descriptor: MapStateDescriptor<K, V>): MapState<K, V> {
+    return this.store().getMapState(descriptor);
+  }
+  /** A reducing state scoped to the current key. */
+  getReducingState<T>(descriptor: ReducingStateDescriptor<T>): ReducingState<T> {
+    return this.store().getReducingState(descriptor);
+  }
+  /** An aggregating state scoped to the current key. */
+  getAggregatingState<IN, ACC, OUT>(
+    descriptor: AggregatingStateDescriptor<IN, ACC, OUT>,
+  ): AggregatingState<IN, OUT> {
+    return this.store().getAggregatingState(descriptor);
   }
   /** Task info. */
   getTaskInfo(): TaskInfo {

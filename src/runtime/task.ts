@@ -34,6 +34,12 @@ import {
 } from "./output.ts";
 import { installFusedOutputs } from "./fusion.ts";
 import { RuntimeContextImpl, type AccumulatorSnapshot } from "./runtime-context.ts";
+import { computeKeyGroupRange } from "../core/keygroups.ts";
+import type { KeyFn } from "../api/transformations.ts";
+import { HeapKeyedStateBackend } from "./state/heap-backend.ts";
+import { OperatorKeyedStateStore } from "./state/keyed-state-store.ts";
+import { OperatorStateBackend } from "./state/operator-state.ts";
+import { InternalTimeServiceManager } from "./state/timers.ts";
 
 /** What a task needs from the outside world. */
 export interface TaskEnvironment {
@@ -133,6 +139,10 @@ export class StreamTask {
   private currentChannel: InputChannel | null = null;
   private lastFlush = 0;
   private recordsIn = 0;
+  /** Keyed state of the head operator (keyed operators are always chain heads), or null. */
+  private headBackend: HeapKeyedStateBackend | null = null;
+  /** Key selectors of the head's inputs. */
+  private headKeys: readonly (KeyFn | null)[] = [];
 
   /**
    * Builds the chain. `inputs` are this subtask's input channels in gate order; `writers` are the
@@ -200,7 +210,12 @@ export class StreamTask {
       } else {
         output = new RoutingOutput(main, side);
       }
-      op.setup(this.operatorContext(node.name, node.keys), output);
+      const opCtx = this.operatorContext(node.name, node.keys);
+      if (i === 0) {
+        this.headBackend = opCtx.keyedBackend as HeapKeyedStateBackend | null;
+        this.headKeys = node.keys;
+      }
+      op.setup(opCtx, output);
       byNode.set(node.id, op);
       this.operators.unshift(op);
     }
@@ -212,7 +227,29 @@ export class StreamTask {
 
   private operatorContext(name: string, keys: OperatorContext["keys"]): OperatorContext {
     const env = this.env;
+    const keyed = keys.some((k) => k !== null);
+    const backend = keyed
+      ? new HeapKeyedStateBackend({
+          operatorName: name,
+          maxParallelism: this.vertex.maxParallelism,
+          keyGroupRange: computeKeyGroupRange(
+            this.vertex.maxParallelism,
+            this.vertex.parallelism,
+            this.subtaskIndex,
+          ),
+          now: () => env.timers.now(),
+        })
+      : null;
+    const timeServiceManager = backend
+      ? new InternalTimeServiceManager(backend, {
+          now: () => env.timers.now(),
+          registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
+        })
+      : null;
     return {
+      keyedBackend: backend,
+      timeServiceManager,
+      operatorState: new OperatorStateBackend(name),
       operatorName: name,
       taskName: this.displayName,
       jobName: env.jobName,
@@ -221,7 +258,7 @@ export class StreamTask {
       maxParallelism: this.vertex.maxParallelism,
       batch: env.batch,
       timers: env.timers,
-      runtimeContext: this.runtimeContext,
+      runtimeContext: this.runtimeContext.forOperator(new OperatorKeyedStateStore(backend, name)),
       keys,
       autoWatermarkInterval: env.config.autoWatermarkInterval,
       registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
@@ -385,22 +422,38 @@ export class StreamTask {
     const n = batch.count;
     let records = 0;
     const one = this.headOne;
+    const backend = this.headBackend;
     if (one !== null) {
-      for (let i = 0; i < n; i++) {
-        const v = values[i];
-        if (v instanceof StreamEvent) this.event(v);
-        else {
-          one.processElement(v, ts[i]!);
-          records++;
+      if (backend !== null) {
+        const key = this.headKeys[0]!;
+        for (let i = 0; i < n; i++) {
+          const v = values[i];
+          if (v instanceof StreamEvent) this.event(v);
+          else {
+            backend.setCurrentRecord(v, key);
+            one.processElement(v, ts[i]!);
+            records++;
+          }
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const v = values[i];
+          if (v instanceof StreamEvent) this.event(v);
+          else {
+            one.processElement(v, ts[i]!);
+            records++;
+          }
         }
       }
     } else {
       const two = this.headTwo!;
       const first = ch.typeNumber === 1;
+      const key = backend === null ? null : this.headKeys[first ? 0 : 1]!;
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (v instanceof StreamEvent) this.event(v);
         else {
+          if (key !== null) backend!.setCurrentRecord(v, key);
           if (first) two.processElement1(v, ts[i]!);
           else two.processElement2(v, ts[i]!);
           records++;

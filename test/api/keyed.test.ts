@@ -599,9 +599,6 @@ describe("keys", () => {
 
   test(
     "keyed ProcessFunction: event-time timers fire (at the latest with the final watermark)",
-    {
-      todo: "keyed timers and KeyedProcessFunction are the next issue (keyed state, timers, windows)",
-    },
     async () => {
       // TimerService documents event-time timers for keyed streams; in Flink, bounded input ends
       // with a MAX watermark that fires every pending event-time timer.

@@ -9,6 +9,7 @@ import {
 } from "./basic.ts";
 import { cloneFunctionObject } from "./clone.ts";
 import { ReduceOperator } from "./keyed.ts";
+import { KeyedCoProcessOperator, KeyedProcessOperator } from "./keyed-process.ts";
 import type { OneInputOperator, TwoInputOperator } from "./operator.ts";
 import { CollectOperator, SinkOperator } from "./sinks.ts";
 import { CoFlatMapOperator, CoMapOperator, CoProcessOperator } from "./two-input.ts";
@@ -56,6 +57,10 @@ export function createOperator(
           : spec.fn;
       return new ReduceOperator(spec.key, fn, rich);
     }
+    case "keyedProcess":
+      return new KeyedProcessOperator(own(spec.fn) as never);
+    case "keyedCoProcess":
+      return new KeyedCoProcessOperator(own(spec.fn) as never);
     case "timestamps":
       return new TimestampsAndWatermarksOperator(spec.strategy);
     case "sink":

@@ -10,14 +10,25 @@ import type {
   TimeDomain,
   TimerService,
 } from "../../api/functions.ts";
+import { isCheckpointedFunction } from "../../api/state.ts";
 import { NO_TIMESTAMP } from "../events.ts";
 import type { Output } from "../output.ts";
 import type { OperatorContext } from "./operator.ts";
 
-/** Gives a rich function its runtime context and calls its `open`. */
+/**
+ * Gives a rich function its runtime context, lets a {@link CheckpointedFunction} initialize its
+ * state, and calls `open`.
+ */
 export async function openRich(fn: RichFunction | null, ctx: OperatorContext): Promise<void> {
   if (!fn) return;
   if (typeof fn.setRuntimeContext === "function") fn.setRuntimeContext(ctx.runtimeContext);
+  if (isCheckpointedFunction(fn)) {
+    await fn.initializeState({
+      isRestored: () => false,
+      getOperatorStateStore: () => ctx.operatorState,
+      getKeyedStateStore: () => ctx.runtimeContext,
+    });
+  }
   if (typeof fn.open === "function") await fn.open({});
 }
 

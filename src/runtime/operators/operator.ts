@@ -9,6 +9,9 @@ import { closeRich, openRich } from "./functions-support.ts";
 import type { KeyFn } from "../../api/transformations.ts";
 import { MIN_WATERMARK } from "../events.ts";
 import type { Output } from "../output.ts";
+import type { KeyedStateBackend } from "../state/keyed-backend.ts";
+import type { OperatorStateBackend } from "../state/operator-state.ts";
+import type { InternalTimeServiceManager } from "../state/timers.ts";
 
 /** What the task gives each operator. */
 export interface OperatorContext {
@@ -36,6 +39,12 @@ export interface OperatorContext {
   readonly keys: readonly (KeyFn | null)[];
   /** Interval of periodic watermarks, ms. */
   readonly autoWatermarkInterval: number;
+  /** Keyed state of this operator, or null when it does not run on a keyed stream. */
+  readonly keyedBackend: KeyedStateBackend | null;
+  /** Keyed timers of this operator, or null when it does not run on a keyed stream. */
+  readonly timeServiceManager: InternalTimeServiceManager | null;
+  /** Operator (non-keyed) state of this operator instance. */
+  readonly operatorState: OperatorStateBackend;
   /** Sends collected records to the job's client (for `executeAndCollect`). */
   collectToClient(collectId: string, records: unknown[]): void;
 }
@@ -73,9 +82,10 @@ export abstract class StreamOperator<OUT = unknown> {
     return openRich(this.userFunction, this.ctx);
   }
 
-  /** Handles a new watermark; by default forwards it. */
+  /** Handles a new watermark: fires due event-time timers, then forwards it. */
   processWatermark(watermark: number): void {
     this.currentWatermark = watermark;
+    this.ctx.timeServiceManager?.advanceWatermark(watermark);
     this.output.emitWatermark(watermark);
   }
 
@@ -87,6 +97,7 @@ export abstract class StreamOperator<OUT = unknown> {
 
   /** Releases resources (closes the user function); called after finish, and on failure or cancellation. */
   close(): void | Promise<void> {
+    this.ctx.timeServiceManager?.close();
     return closeRich(this.userFunction);
   }
 
