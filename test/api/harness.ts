@@ -16,6 +16,9 @@ import {
   type SourceReader,
   type SourceReaderContext,
 } from "strom";
+import { ManualTimerScheduler } from "../../src/core/time.ts";
+import { registerExecutorFactory } from "../../src/api/executor.ts";
+import { ThreadExecutor } from "../../src/cluster/thread-executor.ts";
 
 /** The parallelisms every semantic test runs at. */
 export const PARALLELISMS: readonly number[] = [1, 2, 4];
@@ -248,4 +251,32 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return e;
   }
   assert.fail("expected the promise to reject, but it resolved");
+}
+
+let manualTargets = 0;
+
+/**
+ * An in-thread environment whose processing time is a {@link ManualTimerScheduler}: the test moves
+ * time with `timers.advanceTo(t)` while the job runs (processing-time timers, TTL, idleness).
+ */
+export function manualClockEnv(
+  parallelism = 1,
+  options: Partial<ExecutionConfig> = {},
+  start = 0,
+): { env: StreamExecutionEnvironment; timers: ManualTimerScheduler } {
+  const timers = new ManualTimerScheduler(start);
+  const executor = new ThreadExecutor(timers);
+  const target = `thread-manual-${++manualTargets}`;
+  registerExecutorFactory((t) => (t === target ? executor : null));
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({
+    target,
+    parallelism,
+    ...options,
+  });
+  return { env, timers };
+}
+
+/** Lets the in-thread runtime run `turns` scheduler turns (macrotasks). */
+export async function settle(turns = 20): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
 }
