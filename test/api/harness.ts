@@ -280,3 +280,77 @@ export function manualClockEnv(
 export async function settle(turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
 }
+
+/**
+ * An unbounded source fed by the test (in-thread targets only): records pushed with `push` are
+ * read by the one reader that owns the single split; `end()` ends the input. Lets tests interleave
+ * input with moves of a manual clock.
+ */
+export class QueueSource<T> implements Source<T, number> {
+  private readonly queue: { value: T; timestamp?: number }[] = [];
+  private ended = false;
+  private wake: (() => void) | null = null;
+  /** Number of records the reader has taken so far. */
+  taken = 0;
+  /** Unbounded (until `end`). */
+  getBoundedness(): Boundedness {
+    return Boundedness.CONTINUOUS_UNBOUNDED;
+  }
+  /** One split: one reader reads everything. */
+  createSplits(): number[] {
+    return [0];
+  }
+  /** Adds records (with an optional timestamp). */
+  push(...values: T[]): void {
+    for (const value of values) this.queue.push({ value });
+    this.notify();
+  }
+  /** Adds one record with a timestamp. */
+  pushAt(value: T, timestamp: number): void {
+    this.queue.push({ value, timestamp });
+    this.notify();
+  }
+  /** Ends the input after the queued records. */
+  end(): void {
+    this.ended = true;
+    this.notify();
+  }
+  /** Whether every pushed record was read. */
+  drained(): boolean {
+    return this.queue.length === 0;
+  }
+  private notify(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+  /** The reader: owns the data if it got the split, else ends at once. */
+  createReader(): SourceReader<T, number> {
+    let owns = false;
+    let noMore = false;
+    return {
+      addSplits: (splits: number[]) => {
+        if (splits.length > 0) owns = true;
+      },
+      noMoreSplits: () => {
+        noMore = true;
+      },
+      pollNext: (output: ReaderOutput<T>) => {
+        if (!owns) return noMore ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+        const item = this.queue.shift();
+        if (item) {
+          this.taken++;
+          if (item.timestamp === undefined) output.collect(item.value);
+          else output.collect(item.value, item.timestamp);
+          return InputStatus.MORE_AVAILABLE;
+        }
+        return this.ended ? InputStatus.END_OF_INPUT : InputStatus.NOTHING_AVAILABLE;
+      },
+      isAvailable: () =>
+        this.queue.length > 0 || this.ended || !owns
+          ? Promise.resolve()
+          : new Promise<void>((r) => (this.wake = r)),
+      snapshotState: () => (owns ? [0] : []),
+    };
+  }
+}
