@@ -247,4 +247,24 @@ describe("keyed state", () => {
     );
     assert.match(String(wrong), /getState\(\) in operator 'Wrong' expects a ValueStateDescriptor/);
   });
+
+  test("reading keyed state outside a keyed context (in open) fails clearly", async () => {
+    class EarlyRead extends RichMapFunction<number, number> {
+      override open(): void {
+        this.getRuntimeContext().getState(new ValueStateDescriptor<number>("v")).value();
+      }
+      map(v: number): number {
+        return v;
+      }
+    }
+    const err = await rejectionOf(
+      threadEnv(1)
+        .fromElements(1)
+        .keyBy((v) => v)
+        .map(new EarlyRead())
+        .name("Early")
+        .executeAndCollect(),
+    );
+    assert.match(String(err), /no current key in operator 'Early'/);
+  });
 });

@@ -145,10 +145,12 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   mapKey: MapKey = null;
   /** Index of the current key's group in the owned range. */
   group = 0;
-  /** Whether the current key must still be computed from the current record. */
-  dirty = false;
+  /** Whether the current key must still be computed from the current record (or is missing). */
+  dirty = true;
   private record: unknown = undefined;
   private keyFn: KeyFn | null = null;
+  private noKeyReason =
+    "keyed state and timers are only usable in processElement/onTimer (there is no key in open/close)";
   private readonly states = new Map<string, HeapState>();
 
   /** Creates an empty backend. */
@@ -186,10 +188,22 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.dirty = false;
   }
 
+  /** Leaves no current key: keyed state access fails (naming `reason`) until a key is set again. */
+  clearCurrentKey(reason: string): void {
+    this.record = undefined;
+    this.keyFn = null;
+    this.dirty = true;
+    this.noKeyReason = reason;
+  }
+
   /** Computes the current key from the current record if needed. */
   resolve(): void {
     if (this.dirty) {
-      if (this.keyFn === null) throw new Error(`no current key in operator '${this.operatorName}'`);
+      if (this.keyFn === null) {
+        throw new Error(
+          `no current key in operator '${this.operatorName}'${this.noKeyReason ? `: ${this.noKeyReason}` : ""}`,
+        );
+      }
       this.setCurrentKey(this.keyFn(this.record));
     }
   }
@@ -254,7 +268,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   ): void {
     const state = this.getOrCreateKeyedState(descriptor);
     const keys = [...this.getKeys(descriptor.name)];
-    const saved = this.dirty || this.key === undefined ? null : { key: this.key };
+    const saved = this.dirty ? null : { key: this.key };
     const savedRecord = this.dirty;
     for (const k of keys) {
       this.setCurrentKey(k);
