@@ -83,6 +83,10 @@ export interface BroadcastState<K, V> extends ReadOnlyBroadcastState<K, V> {
   remove(key: K): void;
   /** Removes every entry. */
   clear(): void;
+  /** All entries. */
+  entries(): Iterable<[K, V]>;
+  /** Iterates the entries. */
+  iterator(): Iterator<[K, V]>;
 }
 
 /** Broadcast state as the keyed/non-broadcast side sees it: read only. */

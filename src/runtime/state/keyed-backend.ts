@@ -22,6 +22,8 @@ export interface InternalKvState<N = unknown> extends State {
   setCurrentNamespace(namespace: N): void;
   /** Merges the values of `sources` namespaces into `target` (merging windows; merging kinds only). */
   mergeNamespaces(target: N, sources: readonly N[]): void;
+  /** Whether the current key has a value in the current namespace (cheap; runs no user code). */
+  hasValue(): boolean;
 }
 
 /** Where the current key comes from and how state is looked up under it. */
@@ -57,6 +59,11 @@ export interface KeyedStateBackend extends KeyContext {
     descriptor: StateDescriptor<S>,
     fn: (key: unknown, state: S) => void,
   ): void;
+  /**
+   * Leaves the backend without a current key (e.g. on the broadcast input of a keyed broadcast
+   * operator), so a stale key cannot leak; state access then fails naming `reason`.
+   */
+  clearCurrentKey(reason: string): void;
   /** Number of (key, namespace) entries over all states (for metrics and tests). */
   numStateEntries(): number;
   /** Releases all state. */

@@ -69,6 +69,10 @@ export class HeapBroadcastState implements BroadcastState<unknown, unknown> {
   entries(): Iterable<[unknown, unknown]> {
     return this.immutableEntries();
   }
+  /** Iterates the entries. */
+  iterator(): Iterator<[unknown, unknown]> {
+    return this.immutableEntries()[Symbol.iterator]();
+  }
   /** Sets the value under `key`. */
   put(key: unknown, value: unknown): void {
     this.map.set(keyToMapKey(key), [key, value]);
@@ -120,17 +124,21 @@ export class OperatorStateBackend implements OperatorStateStore {
   }
 
   private list(d: ListStateDescriptor<unknown>, distribution: ListDistribution): OperatorListState {
+    const getter = distribution === "UNION" ? "getUnionListState" : "getListState";
+    if (!d || d.kind !== "list") {
+      throw new TypeError(
+        `${getter}() of the operator state of '${this.operatorName}' expects a ListStateDescriptor, got ${describeDescriptor(d)}`,
+      );
+    }
     const existing = this.lists.get(d.name);
     if (existing) {
       if (existing.distribution !== distribution) {
         throw new Error(
-          `operator state '${d.name}' of '${this.operatorName}' is already registered as ${existing.distribution === "UNION" ? "union list" : "list"} state`,
+          `operator state '${d.name}' of '${this.operatorName}' is already registered as ${existing.distribution === "UNION" ? "union list" : "list"} state; it cannot also be ${distribution === "UNION" ? "union list" : "list"} state (${getter}())`,
         );
       }
       return existing;
     }
-    if (d.kind !== "list")
-      throw new TypeError(`operator state '${d.name}': expected a ListStateDescriptor`);
     const s = new OperatorListState(d.name, distribution);
     this.lists.set(d.name, s);
     return s;
@@ -148,10 +156,13 @@ export class OperatorStateBackend implements OperatorStateStore {
 
   /** Broadcast state `descriptor`, created on first use. */
   getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V> {
+    if (!descriptor || descriptor.kind !== "map") {
+      throw new TypeError(
+        `getBroadcastState() of the operator state of '${this.operatorName}' expects a MapStateDescriptor, got ${describeDescriptor(descriptor)}`,
+      );
+    }
     let s = this.broadcasts.get(descriptor.name);
     if (s === undefined) {
-      if (descriptor.kind !== "map")
-        throw new TypeError(`broadcast state '${descriptor.name}': expected a MapStateDescriptor`);
       s = new HeapBroadcastState(descriptor as MapStateDescriptor<unknown, unknown>);
       this.broadcasts.set(descriptor.name, s);
     }
@@ -167,4 +178,13 @@ export class OperatorStateBackend implements OperatorStateStore {
   getRegisteredBroadcastStateNames(): Set<string> {
     return new Set(this.broadcasts.keys());
   }
+}
+
+/** How a wrong descriptor is named in errors. */
+function describeDescriptor(d: unknown): string {
+  if (d === null || d === undefined) return String(d);
+  if (typeof d !== "object") return typeof d;
+  const name = (d as { name?: unknown }).name;
+  const cls = (d as object).constructor?.name ?? "Object";
+  return typeof name === "string" ? `${cls} '${name}'` : `an object of class ${cls}`;
 }
