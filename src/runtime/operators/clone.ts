@@ -36,7 +36,9 @@ function hasPrivateMembers(proto: object | null): boolean {
         p !== Date.prototype &&
         p !== RegExp.prototype
       );
-    if (/(^|[^\w$])#[A-Za-z_$]/.test(src)) return true;
+    // Private members are accessed as `.#x` (or `#x in o`) and declared as `#x =`, `#x;`, `#x(`;
+    // a `#` inside a string or template (`${a}#${b}`) is none of these.
+    if (/\.\s*#[A-Za-z_$]|#[A-Za-z_$][\w$]*\s*(?:[=;(]|in\s)/.test(src)) return true;
   }
   return false;
 }
