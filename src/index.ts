@@ -17,6 +17,20 @@ export {
   FunctionSink,
 } from "./api/datastream.ts";
 export {
+  BroadcastStream,
+  BroadcastConnectedStream,
+  BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction,
+  type BroadcastBaseContext,
+  type BroadcastReadOnlyContext,
+  type BroadcastContext,
+  type KeyedBroadcastReadOnlyContext,
+  type KeyedBroadcastContext,
+  type KeyedBroadcastOnTimerContext,
+  type KeyedStateFunction,
+  type StateOfDescriptor,
+} from "./api/broadcast.ts";
+export {
   OutputTag,
   AbstractRichFunction,
   RichMapFunction,
@@ -94,6 +108,7 @@ export {
 } from "./api/source.ts";
 export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from "./api/sink.ts";
 export {
+  Watermark,
   WatermarkStrategy,
   type WatermarkGenerator,
   type WatermarkOutput,
@@ -110,3 +125,88 @@ export {
 export { runJobModule, type RunOptions } from "./cluster/run-module.ts";
 export { ThreadExecutor } from "./cluster/thread-executor.ts";
 export { ManualTimerScheduler, type Clock, type TimerScheduler } from "./core/time.ts";
+export { Duration, type DurationLike } from "./core/duration.ts";
+export { Window, TimeWindow, GlobalWindow, type MergeCallback } from "./api/windowing/windows.ts";
+export {
+  WindowAssigner,
+  MergingWindowAssigner,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+  type WindowAssignerContext,
+  type SessionWindowTimeGapExtractor,
+} from "./api/windowing/assigners.ts";
+export {
+  Trigger,
+  TriggerResult,
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  NeverTrigger,
+  EndOfStreamTrigger,
+  type TriggerContext,
+  type OnMergeContext,
+} from "./api/windowing/triggers.ts";
+export {
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+  DeltaTrigger,
+  type DeltaFunction,
+} from "./api/windowing/continuous-triggers.ts";
+export {
+  CountEvictor,
+  TimeEvictor,
+  DeltaEvictor,
+  TimestampedValue,
+  EvictableElements,
+  type Evictor,
+  type EvictorContext,
+  type RemovingIterator,
+} from "./api/windowing/evictors.ts";
+export {
+  ProcessWindowFunction,
+  ProcessAllWindowFunction,
+  RichWindowFunction,
+  RichAllWindowFunction,
+  type WindowFunction,
+  type AllWindowFunction,
+  type ProcessWindowFunctionContext,
+  type ProcessAllWindowFunctionContext,
+} from "./api/windowing/window-functions.ts";
+export { WindowedStream } from "./api/windowing/windowed-stream.ts";
+export { AllWindowedStream } from "./api/windowing/all-windowed-stream.ts";
+export {
+  IntervalJoin,
+  IntervalJoined,
+  ProcessJoinFunction,
+  type ProcessJoinContext,
+  type ProcessJoinFunctionLambda,
+} from "./api/joins.ts";
+export {
+  RichJoinFunction,
+  RichFlatJoinFunction,
+  RichCoGroupFunction,
+  type JoinFunction,
+  type FlatJoinFunction,
+  type CoGroupFunction,
+  type JoinFunctionLambda,
+  type FlatJoinFunctionLambda,
+  type CoGroupFunctionLambda,
+  type JoinFunctionLike,
+  type TaggedUnion,
+} from "./api/join-functions.ts";
+export {
+  JoinedStreams,
+  JoinWhere,
+  JoinEqualTo,
+  JoinWithWindow,
+  CoGroupedStreams,
+  CoGroupWhere,
+  CoGroupEqualTo,
+  CoGroupWithWindow,
+} from "./api/window-joins.ts";

@@ -27,6 +27,15 @@ import {
   type ProcessFunction,
 } from "./functions.ts";
 import type { Sink, SinkWriter } from "./sink.ts";
+import { byAggregation, fieldAggregation } from "./field-aggregations.ts";
+import { AllWindowedStream } from "./windowing/all-windowed-stream.ts";
+import type { WindowAssigner } from "./windowing/assigners.ts";
+import type { GlobalWindow, Window } from "./windowing/windows.ts";
+import { WindowedStream } from "./windowing/windowed-stream.ts";
+import { BroadcastConnectedStream, BroadcastStream } from "./broadcast.ts";
+import { IntervalJoin } from "./joins.ts";
+import { CoGroupedStreams, JoinedStreams } from "./window-joins.ts";
+import type { MapStateDescriptor } from "./state.ts";
 import {
   OneInputTransformation,
   PartitionTransformation,
@@ -102,6 +111,40 @@ export class DataStream<T> {
     return new SingleOutputStreamOperator<R>(this.host, this.host.addTransformation(t));
   }
 
+  /**
+   * Adds a one-input operator described by `operator` (Flink's `transform`), for stream classes of
+   * other modules (windows). On a keyed stream the operator runs keyed unless `key` says otherwise.
+   */
+  transform<R>(
+    name: string,
+    operator: OperatorSpec,
+    key: KeyFn | null = this.keyOfOperator(),
+  ): SingleOutputStreamOperator<R> {
+    return this.addOneInput<R>(name, operator, key);
+  }
+
+  /**
+   * Adds a two-input operator with this stream as input 1 (keyed when this stream is) and `input2`
+   * as input 2 with key selector `key2`; used by stream classes of other modules (broadcast).
+   */
+  addTwoInputOperator<U, R>(
+    input2: Transformation<U>,
+    name: string,
+    operator: OperatorSpec,
+    key2: KeyFn | null,
+  ): SingleOutputStreamOperator<R> {
+    const t = new TwoInputTransformation<T, U, R>(
+      this.transformation,
+      input2,
+      name,
+      operator,
+      -1,
+      this.keyOfOperator(),
+      key2,
+    );
+    return new SingleOutputStreamOperator<R>(this.host, this.host.addTransformation(t));
+  }
+
   /** Transforms every record. */
   map<R>(fn: Fn<MapFunction<T, R>, (value: T) => R>): SingleOutputStreamOperator<R> {
     return this.addOneInput<R>(
@@ -153,6 +196,16 @@ export class DataStream<T> {
     return new KeyedStream<T, K>(this.host, this.host.addTransformation(t), fn);
   }
 
+  /** Cuts the whole (non-keyed) stream into windows, evaluated with parallelism 1 as in Flink. */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this, assigner);
+  }
+
+  /** Count windows over the whole stream: every `size` records (sliding every `slide` when given). */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return AllWindowedStream.countWindowAll<T>(this, size, slide);
+  }
+
   /** Merges this stream with others of the same type. */
   union(...streams: DataStream<T>[]): DataStream<T> {
     for (const s of streams) {
@@ -166,8 +219,31 @@ export class DataStream<T> {
     return new DataStream<T>(this.host, this.host.addTransformation(t));
   }
 
+  /**
+   * Joins with `other` per window: `.where(key).equalTo(otherKey).window(assigner).apply(fn)`
+   * calls a JoinFunction for every pair of the same key in the same window.
+   */
+  join<U>(other: DataStream<U>): JoinedStreams<T, U> {
+    return new JoinedStreams<T, U>(this, other);
+  }
+
+  /**
+   * Groups this stream and `other` per key and window: `.where(key).equalTo(otherKey)
+   * .window(assigner).apply(fn)` calls a CoGroupFunction with both groups of every window.
+   */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    return new CoGroupedStreams<T, U>(this, other);
+  }
+
   /** Connects with another stream (possibly of another type) for a two-input operator. */
-  connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
+  connect<U>(other: DataStream<U>): ConnectedStreams<T, U>;
+  /** Connects with a broadcast stream (the broadcast state pattern). */
+  connect<U>(other: BroadcastStream<U>): BroadcastConnectedStream<T, U>;
+  connect<U>(
+    other: DataStream<U> | BroadcastStream<U>,
+  ): ConnectedStreams<T, U> | BroadcastConnectedStream<T, U> {
+    if (other instanceof BroadcastStream)
+      return new BroadcastConnectedStream<T, U>(this, other, this.keyOfOperator());
     if (other.host !== this.host)
       throw new InvalidJobError("connect: both streams must belong to the same environment");
     return new ConnectedStreams<T, U>(this.host, this, other);
@@ -195,8 +271,20 @@ export class DataStream<T> {
     return this.partition({ kind: "shuffle" });
   }
   /** Sends every record to every downstream instance. */
-  broadcast(): DataStream<T> {
-    return this.partition({ kind: "broadcast" });
+  broadcast(): DataStream<T>;
+  /**
+   * Broadcasts the stream for the broadcast state pattern: connect another stream with the result
+   * and apply a (Keyed)BroadcastProcessFunction; `descriptors` declare the broadcast states.
+   */
+  broadcast(
+    descriptor: MapStateDescriptor<any, any>,
+    ...descriptors: MapStateDescriptor<any, any>[]
+  ): BroadcastStream<T>;
+  broadcast(...descriptors: MapStateDescriptor<any, any>[]): DataStream<T> | BroadcastStream<T> {
+    const partitioned = this.partition({ kind: "broadcast" });
+    return descriptors.length === 0
+      ? partitioned
+      : new BroadcastStream<T>(partitioned, descriptors);
   }
   /** Sends every record to the first downstream instance. */
   global(): DataStream<T> {
@@ -373,6 +461,24 @@ export class KeyedStream<T, K> extends DataStream<T> {
   ): SingleOutputStreamOperator<R> {
     requireMethod(fn, "processElement", "KeyedProcessFunction");
     return this.addOneInput<R>("KeyedProcess", { kind: "keyedProcess", fn }, this.keyFn);
+  }
+
+  /** Cuts each key's records into windows (tumbling, sliding, session, global...). */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Count windows per key: every `size` records (sliding every `slide` when given). */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    return WindowedStream.countWindow<T, K>(this, size, slide);
+  }
+
+  /**
+   * Joins with another keyed stream by time interval (event time): set the bounds with
+   * `.between(lower, upper)`, then `.process(ProcessJoinFunction)`.
+   */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin<T, T2, K>(this, other);
   }
 
   /** Combines records per key; emits the running result (STREAMING) or the final one (BATCH). */
@@ -596,61 +702,4 @@ export class FunctionSink<T> implements Sink<T> {
   createWriter(): SinkWriter<T> {
     return { write: this.fn, flush() {} };
   }
-}
-
-function getField(v: unknown, field: string | number): unknown {
-  return (v as Record<string | number, unknown>)[field];
-}
-
-function withField<T>(v: T, field: string | number, x: unknown): T {
-  if (Array.isArray(v)) {
-    const c = v.slice();
-    c[field as number] = x;
-    return c as T;
-  }
-  if (v !== null && typeof v === "object") {
-    const c = Object.assign(
-      Object.create(Object.getPrototypeOf(v) as object) as object,
-      v,
-    ) as Record<string | number, unknown>;
-    c[field] = x;
-    return c as T;
-  }
-  throw new TypeError(
-    `cannot aggregate field '${field}' of a ${typeof v}: records must be objects or tuples`,
-  );
-}
-
-function numericField(v: unknown, field: string | number): number {
-  const x = getField(v, field);
-  if (typeof x !== "number")
-    throw new TypeError(`aggregation field '${field}' is not a number (got ${typeof x})`);
-  return x;
-}
-
-/** A reduce function implementing `sum`/`min`/`max` on a field. */
-export function fieldAggregation<T>(
-  field: string | number,
-  op: "sum" | "min" | "max",
-): (a: T, b: T) => T {
-  return (a, b) => {
-    const x = numericField(a, field);
-    const y = numericField(b, field);
-    const r = op === "sum" ? x + y : op === "min" ? Math.min(x, y) : Math.max(x, y);
-    return withField(a, field, r);
-  };
-}
-
-/** A reduce function implementing `minBy`/`maxBy` on a field. */
-export function byAggregation<T>(
-  field: string | number,
-  op: "min" | "max",
-  first: boolean,
-): (a: T, b: T) => T {
-  return (a, b) => {
-    const x = numericField(a, field);
-    const y = numericField(b, field);
-    if (x === y) return first ? a : b;
-    return (op === "min" ? y < x : y > x) ? b : a;
-  };
 }

@@ -7,6 +7,10 @@
 import type { Sink } from "./sink.ts";
 import type { Source } from "./source.ts";
 import type { WatermarkStrategy } from "./watermarks.ts";
+import type { WindowOperatorSpec } from "./windowing/spec.ts";
+import type { IntervalJoinOperatorSpec } from "./joins.ts";
+import type { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from "./broadcast.ts";
+import type { MapStateDescriptor } from "./state.ts";
 import type {
   CoFlatMapFunction,
   CoMapFunction,
@@ -72,7 +76,21 @@ export type OperatorSpec =
   | {
       readonly kind: "keyedCoProcess";
       readonly fn: KeyedCoProcessFunction<any, any, any, any> | CoProcessFunction<any, any, any>;
-    };
+    }
+  | {
+      /** Non-keyed side + broadcast side (input 2); `descriptors` are the declared broadcast states. */
+      readonly kind: "broadcastProcess";
+      readonly fn: BroadcastProcessFunction<any, any, any>;
+      readonly descriptors: readonly MapStateDescriptor<unknown, unknown>[];
+    }
+  | {
+      /** Keyed side + broadcast side (input 2, not keyed). */
+      readonly kind: "keyedBroadcastProcess";
+      readonly fn: KeyedBroadcastProcessFunction<any, any, any, any>;
+      readonly descriptors: readonly MapStateDescriptor<unknown, unknown>[];
+    }
+  | WindowOperatorSpec
+  | IntervalJoinOperatorSpec;
 
 /** The kinds of operator specs. */
 export type OperatorKind = OperatorSpec["kind"];

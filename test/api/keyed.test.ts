@@ -597,55 +597,52 @@ describe("keys", () => {
     }
   });
 
-  test(
-    "keyed ProcessFunction: event-time timers fire (at the latest with the final watermark)",
-    async () => {
-      // TimerService documents event-time timers for keyed streams; in Flink, bounded input ends
-      // with a MAX watermark that fires every pending event-time timer.
-      interface Click {
-        user: string;
-        ts: number;
+  test("keyed ProcessFunction: event-time timers fire (at the latest with the final watermark)", async () => {
+    // TimerService documents event-time timers for keyed streams; in Flink, bounded input ends
+    // with a MAX watermark that fires every pending event-time timer.
+    interface Click {
+      user: string;
+      ts: number;
+    }
+    class Sessionize extends ProcessFunction<Click, string> {
+      processElement(c: Click, ctx: ProcessContext, out: Collector<string>): void {
+        ctx.timerService().registerEventTimeTimer(c.ts + 1000);
+        out.collect(`click ${c.user}@${c.ts}`);
       }
-      class Sessionize extends ProcessFunction<Click, string> {
-        processElement(c: Click, ctx: ProcessContext, out: Collector<string>): void {
-          ctx.timerService().registerEventTimeTimer(c.ts + 1000);
-          out.collect(`click ${c.user}@${c.ts}`);
-        }
-        override onTimer(timestamp: number, ctx: OnTimerContext, out: Collector<string>): void {
-          out.collect(`timer ${ctx.timeDomain()}@${timestamp}`);
-        }
+      override onTimer(timestamp: number, ctx: OnTimerContext, out: Collector<string>): void {
+        out.collect(`timer ${ctx.timeDomain()}@${timestamp}`);
       }
-      const clicks: Click[] = [
-        { user: "ann", ts: 1000 },
-        { user: "bob", ts: 1500 },
-        { user: "ann", ts: 4000 },
-      ];
-      for (const p of PARALLELISMS) {
-        let out: string[];
-        try {
-          out = await threadEnv(p)
-            .fromCollection(clicks)
-            .assignTimestampsAndWatermarks(
-              WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => c.ts),
-            )
-            .keyBy((c) => c.user)
-            .process(new Sessionize())
-            .executeAndCollect();
-        } catch (e) {
-          const message = e instanceof Error ? e.message : String(e);
-          // The user did apply keyBy(): an error telling them to do so is wrong in any case.
-          assert.doesNotMatch(message, /apply keyBy\(\) before process\(\)/);
-          assert.fail(`keyed event-time timers at parallelism ${p}: ${message.split("\n")[0]}`);
-        }
-        assertSameMultiset(out, [
-          "click ann@1000",
-          "click bob@1500",
-          "click ann@4000",
-          "timer EVENT_TIME@2000",
-          "timer EVENT_TIME@2500",
-          "timer EVENT_TIME@5000",
-        ]);
+    }
+    const clicks: Click[] = [
+      { user: "ann", ts: 1000 },
+      { user: "bob", ts: 1500 },
+      { user: "ann", ts: 4000 },
+    ];
+    for (const p of PARALLELISMS) {
+      let out: string[];
+      try {
+        out = await threadEnv(p)
+          .fromCollection(clicks)
+          .assignTimestampsAndWatermarks(
+            WatermarkStrategy.forMonotonousTimestamps<Click>().withTimestampAssigner((c) => c.ts),
+          )
+          .keyBy((c) => c.user)
+          .process(new Sessionize())
+          .executeAndCollect();
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        // The user did apply keyBy(): an error telling them to do so is wrong in any case.
+        assert.doesNotMatch(message, /apply keyBy\(\) before process\(\)/);
+        assert.fail(`keyed event-time timers at parallelism ${p}: ${message.split("\n")[0]}`);
       }
-    },
-  );
+      assertSameMultiset(out, [
+        "click ann@1000",
+        "click bob@1500",
+        "click ann@4000",
+        "timer EVENT_TIME@2000",
+        "timer EVENT_TIME@2500",
+        "timer EVENT_TIME@5000",
+      ]);
+    }
+  });
 });

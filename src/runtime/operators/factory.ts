@@ -7,11 +7,14 @@ import {
   ProcessOperator,
   TimestampsAndWatermarksOperator,
 } from "./basic.ts";
+import { BroadcastProcessOperator, KeyedBroadcastProcessOperator } from "./broadcast.ts";
 import { cloneFunctionObject } from "./clone.ts";
+import { IntervalJoinOperator } from "./interval-join.ts";
 import { ReduceOperator } from "./keyed.ts";
 import { KeyedCoProcessOperator, KeyedProcessOperator } from "./keyed-process.ts";
 import type { OneInputOperator, TwoInputOperator } from "./operator.ts";
 import { CollectOperator, SinkOperator } from "./sinks.ts";
+import { createWindowOperator } from "./window/create.ts";
 import { CoFlatMapOperator, CoMapOperator, CoProcessOperator } from "./two-input.ts";
 
 type Method = (this: unknown, ...args: unknown[]) => unknown;
@@ -73,6 +76,14 @@ export function createOperator(
       return new CoFlatMapOperator(own(spec.fn));
     case "coProcess":
       return new CoProcessOperator(own(spec.fn));
+    case "broadcastProcess":
+      return new BroadcastProcessOperator(own(spec.fn), spec.descriptors);
+    case "keyedBroadcastProcess":
+      return new KeyedBroadcastProcessOperator(own(spec.fn), spec.descriptors);
+    case "window":
+      return createWindowOperator(spec, own);
+    case "intervalJoin":
+      return new IntervalJoinOperator({ ...spec, fn: own(spec.fn) });
     default: {
       const unknownSpec: never = spec;
       throw new Error(`unknown operator kind ${(unknownSpec as { kind: string }).kind}`);

@@ -22,14 +22,21 @@ import type { OperatorContext } from "./operator.ts";
 export async function openRich(fn: RichFunction | null, ctx: OperatorContext): Promise<void> {
   if (!fn) return;
   if (typeof fn.setRuntimeContext === "function") fn.setRuntimeContext(ctx.runtimeContext);
-  if (isCheckpointedFunction(fn)) {
-    await fn.initializeState({
-      isRestored: () => false,
-      getOperatorStateStore: () => ctx.operatorState,
-      getKeyedStateStore: () => ctx.runtimeContext,
-    });
-  }
+  await initializeCheckpointed(fn, ctx);
   if (typeof fn.open === "function") await fn.open({});
+}
+
+/**
+ * Lets `fn` declare (and restore) its state when it is a {@link CheckpointedFunction} (user
+ * functions, sink writers); does nothing otherwise.
+ */
+export async function initializeCheckpointed(fn: unknown, ctx: OperatorContext): Promise<void> {
+  if (!isCheckpointedFunction(fn)) return;
+  await fn.initializeState({
+    isRestored: () => false,
+    getOperatorStateStore: () => ctx.operatorState,
+    getKeyedStateStore: () => ctx.runtimeContext,
+  });
 }
 
 /** Calls a rich function's `close`. */

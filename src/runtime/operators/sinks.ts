@@ -1,6 +1,7 @@
 /** Sink operators: user sinks (`sinkTo`, `print`) and the collect sink behind `executeAndCollect`. */
 import type { Sink, SinkWriter, SinkWriterContext } from "../../api/sink.ts";
 import { NO_TIMESTAMP } from "../events.ts";
+import { initializeCheckpointed } from "./functions-support.ts";
 import { OneInputOperator, type FusionStep } from "./operator.ts";
 
 /** Runs a {@link Sink}'s writer. */
@@ -15,7 +16,7 @@ export class SinkOperator extends OneInputOperator<never> implements SinkWriterC
     super();
     this.sink = sink;
   }
-  /** Creates the writer. */
+  /** Creates the writer (a writer implementing CheckpointedFunction then initializes its state). */
   override async open(): Promise<void> {
     try {
       this.writer = await this.sink.createWriter({
@@ -23,6 +24,7 @@ export class SinkOperator extends OneInputOperator<never> implements SinkWriterC
         parallelism: this.ctx.parallelism,
         operatorName: this.ctx.operatorName,
       });
+      await initializeCheckpointed(this.writer, this.ctx);
     } catch (e) {
       throw this.userError(e);
     }

@@ -41,12 +41,23 @@ export class StateTable {
   readonly nsGroups: (Map<MapKey, Map<string | number, StateEntry>> | undefined)[];
   /** Whether this table has namespaces. */
   readonly namespaced: boolean;
+  /**
+   * Raw tables (value state without namespace and TTL, the hottest case) map the key straight to
+   * the value, saving an entry object and a memory access per lookup.
+   */
+  readonly raw: boolean;
+  /** Raw tables: per key group, key -> value. */
+  readonly rawGroups: (Map<MapKey, unknown> | undefined)[];
+  /** Raw tables: the user's key objects of composite keys (whose map form is a string). */
+  readonly keyObjects = new Map<MapKey, unknown>();
 
   /** Creates an empty table over `numGroups` key groups. */
-  constructor(numGroups: number, namespaced: boolean) {
+  constructor(numGroups: number, namespaced: boolean, raw = false) {
     this.namespaced = namespaced;
-    this.groups = namespaced ? [] : new Array(numGroups).fill(undefined);
+    this.raw = raw && !namespaced;
+    this.groups = namespaced || this.raw ? [] : new Array(numGroups).fill(undefined);
     this.nsGroups = namespaced ? new Array(numGroups).fill(undefined) : [];
+    this.rawGroups = this.raw ? new Array(numGroups).fill(undefined) : [];
   }
 
   /** The entry of (group, key, namespace key), if any. */
@@ -85,6 +96,17 @@ export class StateTable {
 
   /** Every entry with the means to remove it (safe to remove while iterating). */
   *entries(): Generator<[entry: StateEntry, remove: () => void]> {
+    if (this.raw) {
+      for (const m of this.rawGroups) {
+        if (m === undefined) continue;
+        for (const [k, value] of m) {
+          const key = this.keyObjects.get(k) ?? k;
+          const entry: StateEntry = { key, ns: VOID_NAMESPACE, value, t: 0 };
+          yield [entry, () => this.removeRaw(m, k)];
+        }
+      }
+      return;
+    }
     if (!this.namespaced) {
       for (const m of this.groups) {
         if (m === undefined) continue;
@@ -108,10 +130,16 @@ export class StateTable {
     }
   }
 
+  /** Removes a key of a raw table. */
+  removeRaw(m: Map<MapKey, unknown>, k: MapKey): void {
+    if (m.delete(k) && this.keyObjects.size > 0) this.keyObjects.delete(k);
+  }
+
   /** Number of entries. */
   size(): number {
     let n = 0;
-    if (!this.namespaced) for (const m of this.groups) n += m?.size ?? 0;
+    if (this.raw) for (const m of this.rawGroups) n += m?.size ?? 0;
+    else if (!this.namespaced) for (const m of this.groups) n += m?.size ?? 0;
     else for (const g of this.nsGroups) if (g) for (const m of g.values()) n += m.size;
     return n;
   }
@@ -145,6 +173,8 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   mapKey: MapKey = null;
   /** Index of the current key's group in the owned range. */
   group = 0;
+  /** Changes whenever the current key may change (lets handles reuse the entry they just read). */
+  version = 0;
   /** Whether the current key must still be computed from the current record (or is missing). */
   dirty = true;
   private record: unknown = undefined;
@@ -166,6 +196,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.record = record;
     this.keyFn = keyFn;
     this.dirty = true;
+    this.version++;
   }
 
   /** Sets the current key. */
@@ -186,6 +217,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.mapKey = keyToMapKey(key);
     this.group = group;
     this.dirty = false;
+    this.version++;
   }
 
   /** Leaves no current key: keyed state access fails (naming `reason`) until a key is set again. */
@@ -240,7 +272,9 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
       return existing as unknown as S & InternalKvState<N>;
     }
     const numGroups = this.keyGroupRange.end - this.keyGroupRange.start + 1;
-    const table = new StateTable(numGroups, namespaceKey !== undefined);
+    const namespaced = namespaceKey !== undefined;
+    const raw = descriptor.kind === "value" && !namespaced && descriptor.ttlConfig === null;
+    const table = new StateTable(numGroups, namespaced, raw);
     const state = createHeapState(
       descriptor,
       this,

@@ -38,6 +38,10 @@ export abstract class HeapState {
   protected nsKey: string | number | null = null;
   private readonly nsKeyFn: NamespaceKeyFn<unknown> | null;
   private cleanup: Generator<[StateEntry, () => void]> | null = null;
+  /** The entry the last lookup found (without TTL), valid while the backend's version holds. */
+  private last: StateEntry | undefined = undefined;
+  private lastVersion = -1;
+  private lastNs: string | number | null = null;
 
   /** Creates the handle. */
   constructor(
@@ -70,7 +74,14 @@ export abstract class HeapState {
     const b = this.b;
     if (b.dirty) b.resolve();
     const e = this.table.get(b.group, b.mapKey, this.nsKey);
-    if (this.ttl === null || e === undefined) return e;
+    if (this.ttl === null) {
+      // A read-modify-write reads, then writes the same entry: remember it for the write.
+      this.last = e;
+      this.lastVersion = b.version;
+      this.lastNs = this.nsKey;
+      return e;
+    }
+    if (e === undefined) return e;
     this.cleanupStep();
     if (this.isEntryLevelTtl() && this.expired(e.t)) {
       this.table.remove(b.group, b.mapKey, this.nsKey);
@@ -85,7 +96,10 @@ export abstract class HeapState {
   protected write(value: unknown): void {
     const b = this.b;
     if (b.dirty) b.resolve();
-    const e = this.table.get(b.group, b.mapKey, this.nsKey);
+    const e =
+      this.lastVersion === b.version && this.lastNs === this.nsKey && this.last !== undefined
+        ? this.last
+        : this.table.get(b.group, b.mapKey, this.nsKey);
     const t = this.ttl === null ? 0 : b.now();
     if (e !== undefined) {
       e.value = value;
@@ -95,8 +109,21 @@ export abstract class HeapState {
     }
   }
 
+  /** Stores `value` as a new entry; only right after `entry()` found none (one lookup less than `write`). */
+  protected insert(value: unknown): void {
+    const b = this.b;
+    const t = this.ttl === null ? 0 : b.now();
+    this.table.put(b.group, b.mapKey, this.nsKey, { key: b.key, ns: this.ns, value, t });
+  }
+
+  /** Whether the current (key, namespace) has an entry (expired entries count as absent). */
+  hasValue(): boolean {
+    return this.entry(false) !== undefined;
+  }
+
   /** Removes the current (key, namespace) entry. */
   clear(): void {
+    this.lastVersion = -1;
     const b = this.b;
     if (b.dirty) b.resolve();
     this.table.remove(b.group, b.mapKey, this.nsKey);
@@ -160,6 +187,35 @@ class HeapValueState extends HeapState {
   }
 }
 
+/** Heap `ValueState` without namespace and TTL: the table maps keys straight to values. */
+class RawValueState extends HeapState {
+  value(): unknown {
+    const b = this.b;
+    if (b.dirty) b.resolve();
+    const v = this.table.rawGroups[b.group]?.get(b.mapKey);
+    return v === undefined ? null : v;
+  }
+  update(v: unknown): void {
+    if (v === null || v === undefined) {
+      this.clear();
+      return;
+    }
+    const b = this.b;
+    if (b.dirty) b.resolve();
+    const t = this.table;
+    let m = t.rawGroups[b.group];
+    if (m === undefined) m = t.rawGroups[b.group] = new Map();
+    if (b.mapKey !== b.key && !m.has(b.mapKey)) t.keyObjects.set(b.mapKey, b.key);
+    m.set(b.mapKey, v);
+  }
+  override clear(): void {
+    const b = this.b;
+    if (b.dirty) b.resolve();
+    const m = this.table.rawGroups[b.group];
+    if (m !== undefined) this.table.removeRaw(m, b.mapKey);
+  }
+}
+
 /** Heap `ReducingState`. */
 class HeapReducingState extends HeapState {
   private readonly fn: (a: unknown, b: unknown) => unknown;
@@ -173,7 +229,9 @@ class HeapReducingState extends HeapState {
   }
   add(v: unknown): void {
     const e = this.entry(false);
-    this.write(e === undefined ? v : this.fn(e.value, v));
+    if (e === undefined) this.insert(v);
+    else if (this.ttl === null) e.value = this.fn(e.value, v);
+    else this.write(this.fn(e.value, v));
   }
   override mergeNamespaces(target: unknown, sources: readonly unknown[]): void {
     let acc: { v: unknown } | null = null;
@@ -203,8 +261,9 @@ class HeapAggregatingState extends HeapState {
   }
   add(v: unknown): void {
     const e = this.entry(false);
-    const acc = e === undefined ? this.fn.createAccumulator() : e.value;
-    this.write(this.fn.add(v, acc));
+    if (e === undefined) this.insert(this.fn.add(v, this.fn.createAccumulator()));
+    else if (this.ttl === null) e.value = this.fn.add(v, e.value);
+    else this.write(this.fn.add(v, e.value));
   }
   override mergeNamespaces(target: unknown, sources: readonly unknown[]): void {
     const merge = this.fn.merge;
@@ -382,7 +441,9 @@ export function createHeapState(
 ): HeapState {
   switch (descriptor.kind) {
     case "value":
-      return new HeapValueState(descriptor, backend, table, nsKeyFn);
+      return table.raw
+        ? new RawValueState(descriptor, backend, table, nsKeyFn)
+        : new HeapValueState(descriptor, backend, table, nsKeyFn);
     case "list":
       return new HeapListState(descriptor, backend, table, nsKeyFn);
     case "map":
