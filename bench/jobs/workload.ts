@@ -94,7 +94,7 @@ export function absoluteNow(): number {
 }
 
 /** Base of the checksum writers: stats and heap sampling around the per-record work. */
-abstract class StatsWriter<T> implements SinkWriter<T> {
+export abstract class StatsWriter<T> implements SinkWriter<T> {
   /** Checksum of what was written. */
   sum = 0;
   /** Records written. */
