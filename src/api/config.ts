@@ -26,7 +26,7 @@ export interface ExecutionConfig {
   chaining: boolean;
   /** Max ms a partly filled network buffer waits before it is sent. */
   bufferTimeout: number;
-  /** Interval of periodic watermark emission, ms. */
+  /** Interval of periodic watermark emission, ms (0: no periodic emission). */
   autoWatermarkInterval: number;
   /** Print a throughput line every this many ms (0: off). */
   progressInterval: number;

@@ -1,6 +1,7 @@
 /**
  * The entry point of a DataStream program: configure the job, create sources, then `execute()`.
  */
+import { toMillis, type DurationLike } from "../core/duration.ts";
 import { InvalidJobError } from "../core/errors.ts";
 import {
   defaultExecutionConfig,
@@ -115,10 +116,19 @@ export class StreamExecutionEnvironment implements StreamHost {
     return this;
   }
 
-  /** Interval of periodic watermarks, ms. */
-  setAutoWatermarkInterval(ms: number): this {
-    this.config.autoWatermarkInterval = ms;
+  /**
+   * How often watermark generators' `onPeriodicEmit` runs (a `Duration` or ms; default 200 ms).
+   * 0 disables periodic emission (punctuated generators, which emit in `onEvent`, still work).
+   * Also settable as `getConfig().autoWatermarkInterval` (ms).
+   */
+  setAutoWatermarkInterval(interval: DurationLike): this {
+    this.config.autoWatermarkInterval = toMillis(interval, "autoWatermarkInterval");
     return this;
+  }
+
+  /** The interval of periodic watermarks, ms (0: periodic emission is off). */
+  getAutoWatermarkInterval(): number {
+    return this.config.autoWatermarkInterval;
   }
 
   /**
@@ -224,6 +234,12 @@ export class StreamExecutionEnvironment implements StreamHost {
     if (this.transformations.length === 0) {
       throw new InvalidJobError(
         "no operators defined in the job: add a source and a sink before execute()",
+      );
+    }
+    const interval = this.config.autoWatermarkInterval;
+    if (typeof interval !== "number" || !Number.isFinite(interval) || interval < 0) {
+      throw new InvalidJobError(
+        `autoWatermarkInterval must be a number of milliseconds >= 0 (0 turns periodic watermarks off), got ${String(interval)}`,
       );
     }
     const plan = this.getPlan(jobName, nextExecutionIndex());

@@ -65,5 +65,11 @@ export class WatermarkStatusEvent extends StreamEvent {
   }
 }
 
+/** The shared idle status event. */
+export const WATERMARK_STATUS_IDLE = new WatermarkStatusEvent(true);
+
+/** The shared active status event. */
+export const WATERMARK_STATUS_ACTIVE = new WatermarkStatusEvent(false);
+
 /** The shared end-of-partition instance. */
 export const END_OF_PARTITION = new EndOfPartitionEvent();

@@ -4,7 +4,7 @@
  * work in a single body. Every generated function has its own call-site feedback, so the calls to
  * the user's functions are monomorphic and V8 can inline them: a fused chain costs close to a
  * hand-written loop. Semantics are unchanged: each user call keeps its own error wrapping,
- * watermarks and end-of-input still travel operator by operator.
+ * watermarks, watermark status and end-of-input still travel operator by operator.
  */
 import { ChainOutput, type Output } from "./output.ts";
 import type { FusionStep, StreamOperator } from "./operators/operator.ts";
@@ -22,6 +22,9 @@ class FusedOutput implements Output<unknown> {
   collectSide(): void {}
   emitWatermark(watermark: number): void {
     this.first.emitWatermark(watermark);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    this.first.emitWatermarkStatus(idle);
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Where an operator emits: records (with timestamps), side-output records and watermarks. Within a
- * chain an output calls the next operator directly; at a chain's end it feeds record writers.
+ * Where an operator emits: records (with timestamps), side-output records, watermarks and watermark
+ * status (idle / active). Within a chain an output calls the next operator directly; at a chain's
+ * end it feeds record writers. Watermarks and status go to every target, main and side.
  */
 
 /** The emitting side of an operator. */
@@ -11,6 +12,8 @@ export interface Output<T> {
   collectSide(tagId: string, value: unknown, timestamp: number): void;
   /** Forwards a watermark. */
   emitWatermark(watermark: number): void;
+  /** Forwards a watermark status change: idle (left out of watermark minimums) or active again. */
+  emitWatermarkStatus(idle: boolean): void;
 }
 
 /** A consumer of records and watermarks: a chained operator or a network writer. */
@@ -19,6 +22,8 @@ export interface RecordTarget {
   push(value: unknown, timestamp: number): void;
   /** Receives a watermark. */
   watermark(watermark: number): void;
+  /** Receives a watermark status change. */
+  watermarkStatus(idle: boolean): void;
 }
 
 /** Routes an operator's main and side outputs to their targets. */
@@ -58,6 +63,11 @@ export class RoutingOutput implements Output<unknown> {
   emitWatermark(watermark: number): void {
     for (const t of this.all) t.watermark(watermark);
   }
+
+  /** Sends the status to every target, main and side. */
+  emitWatermarkStatus(idle: boolean): void {
+    for (const t of this.all) t.watermarkStatus(idle);
+  }
 }
 
 /** The common case: one chained successor and no side outputs. Calls it directly. */
@@ -81,6 +91,11 @@ export class DirectOutput implements Output<unknown> {
   emitWatermark(watermark: number): void {
     this.target.watermark(watermark);
   }
+
+  /** Forwards the status. */
+  emitWatermarkStatus(idle: boolean): void {
+    this.target.watermarkStatus(idle);
+  }
 }
 
 /** What a chained successor must offer (a one-input operator). */
@@ -89,6 +104,8 @@ export interface ChainedOperator {
   processElement(value: unknown, timestamp: number): void;
   /** Processes a watermark. */
   processWatermark(watermark: number): void;
+  /** Processes a watermark status change. */
+  processWatermarkStatus(idle: boolean): void;
 }
 
 /** Output of an operator whose only consumer is the next operator of its chain. */
@@ -108,5 +125,9 @@ export class ChainOutput implements Output<unknown> {
   /** Forwards the watermark. */
   emitWatermark(watermark: number): void {
     this.op.processWatermark(watermark);
+  }
+  /** Forwards the status. */
+  emitWatermarkStatus(idle: boolean): void {
+    this.op.processWatermarkStatus(idle);
   }
 }

@@ -8,7 +8,12 @@
 import type { TimerScheduler, Cancellable } from "../core/time.ts";
 import type { ExecutionConfig } from "../api/config.ts";
 import type { JobVertex } from "../graph/job-graph.ts";
-import { END_OF_PARTITION, StreamEvent, type WatermarkEvent } from "./events.ts";
+import {
+  END_OF_PARTITION,
+  StreamEvent,
+  type WatermarkEvent,
+  type WatermarkStatusEvent,
+} from "./events.ts";
 import {
   decodeInto,
   type ChannelWriter,
@@ -33,6 +38,7 @@ import {
   type RecordTarget,
 } from "./output.ts";
 import { installFusedOutputs } from "./fusion.ts";
+import { StatusWatermarkValve } from "./watermark-valve.ts";
 import { RuntimeContextImpl, type AccumulatorSnapshot } from "./runtime-context.ts";
 import { computeKeyGroupRange } from "../core/keygroups.ts";
 import type { KeyFn } from "../api/transformations.ts";
@@ -94,6 +100,9 @@ class ChainedTarget implements RecordTarget {
   watermark(watermark: number): void {
     this.op.processWatermark(watermark);
   }
+  watermarkStatus(idle: boolean): void {
+    this.op.processWatermarkStatus(idle);
+  }
 }
 
 /** Elements of a remote buffer decoded at a time (a buffer holds about one batch). */
@@ -135,7 +144,8 @@ export class StreamTask {
   private readonly available: InputChannel[] = [];
   private readonly queued: boolean[];
   private finishedChannels = 0;
-  private inputWatermark = -Infinity;
+  /** Combines the input channels' watermarks and idleness into the head operator's. */
+  private readonly valve: StatusWatermarkValve;
   private currentChannel: InputChannel | null = null;
   private lastFlush = 0;
   private recordsIn = 0;
@@ -223,6 +233,11 @@ export class StreamTask {
     this.source = this.head instanceof SourceOperator ? this.head : null;
     this.headOne = this.head instanceof OneInputOperator ? this.head : null;
     this.headTwo = this.head instanceof TwoInputOperator ? this.head : null;
+    const head = this.head;
+    this.valve = new StatusWatermarkValve(inputs, {
+      watermark: (wm) => head.processWatermark(wm),
+      status: (idle) => head.processWatermarkStatus(idle),
+    });
   }
 
   private operatorContext(name: string, keys: OperatorContext["keys"]): OperatorContext {
@@ -467,41 +482,22 @@ export class StreamTask {
   event(event: StreamEvent): void {
     const ch = this.currentChannel!;
     switch (event.kind) {
-      case "watermark": {
-        const wm = (event as WatermarkEvent).timestamp;
-        if (wm > ch.watermark) {
-          ch.watermark = wm;
-          this.updateWatermark();
-        }
+      case "watermark":
+        this.valve.inputWatermark(ch, (event as WatermarkEvent).timestamp);
         break;
-      }
+      case "watermarkStatus":
+        this.valve.inputStatus(ch, (event as WatermarkStatusEvent).idle);
+        break;
       case "endOfPartition":
         if (!ch.finished) {
-          ch.finished = true;
           this.finishedChannels++;
-          this.updateWatermark();
+          this.valve.channelFinished(ch);
           if (this.finishedChannels === this.inputs.length) this.beginFinish();
         }
         break;
-      case "watermarkStatus":
       case "barrier":
-        // Checkpoint barriers and idleness are introduced by later issues; nothing emits them yet.
+        // Checkpoint barriers are introduced by a later issue; nothing emits them yet.
         throw new Error(`unexpected ${event.kind} event in task ${this.displayName}`);
-    }
-  }
-
-  private updateWatermark(): void {
-    let min = Infinity;
-    let any = false;
-    for (const ch of this.inputs) {
-      if (ch.finished || ch.idle) continue;
-      any = true;
-      if (ch.watermark < min) min = ch.watermark;
-    }
-    if (!any) return;
-    if (min > this.inputWatermark) {
-      this.inputWatermark = min;
-      this.head.processWatermark(min);
     }
   }
 

@@ -66,6 +66,11 @@ export class InputChannel {
   finished = false;
   /** Whether the channel is idle (excluded from the watermark minimum). */
   idle = false;
+  /**
+   * Whether the channel's watermark takes part in the task's minimum: false while idle, and after
+   * it became active again until its watermark caught up with the task's (see watermark-valve.ts).
+   */
+  aligned = true;
   /** Deserializer of a remote channel (keeps the structure table across buffers). */
   readonly reader: DataInputView | null;
   /** Called after a batch was consumed (returns credit / wakes the producer). */

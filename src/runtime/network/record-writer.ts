@@ -1,8 +1,14 @@
 /**
  * RecordWriter: a producer subtask's output on one edge. It selects a channel per record with the
- * edge's partitioner and broadcasts events (watermarks, end of partition) to every channel.
+ * edge's partitioner and broadcasts events (watermarks, watermark status, end of partition) to
+ * every channel.
  */
-import { StreamEvent, WatermarkEvent } from "../events.ts";
+import {
+  StreamEvent,
+  WatermarkEvent,
+  WATERMARK_STATUS_ACTIVE,
+  WATERMARK_STATUS_IDLE,
+} from "../events.ts";
 import type { RecordTarget } from "../output.ts";
 import type { ChannelWriter } from "./channels.ts";
 import { BROADCAST, type ChannelSelector } from "./partitioners.ts";
@@ -39,6 +45,11 @@ export class RecordWriter implements RecordTarget {
   /** Broadcasts a watermark. */
   watermark(watermark: number): void {
     this.broadcastEvent(new WatermarkEvent(watermark));
+  }
+
+  /** Broadcasts a watermark status change. */
+  watermarkStatus(idle: boolean): void {
+    this.broadcastEvent(idle ? WATERMARK_STATUS_IDLE : WATERMARK_STATUS_ACTIVE);
   }
 
   /** Sends an event to every channel. */

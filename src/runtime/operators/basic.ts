@@ -1,12 +1,8 @@
 /** The stateless one-input operators: map, flatMap, filter, process, and timestamp assignment. */
 import type { FlatMapFunction, ProcessFunction, RichFunction } from "../../api/functions.ts";
-import type {
-  WatermarkGenerator,
-  WatermarkOutput,
-  WatermarkStrategy,
-} from "../../api/watermarks.ts";
-import type { Cancellable } from "../../core/time.ts";
-import { MAX_WATERMARK, MIN_WATERMARK } from "../events.ts";
+import type { TimestampAssigner, WatermarkStrategy } from "../../api/watermarks.ts";
+import { MAX_WATERMARK, NO_TIMESTAMP } from "../events.ts";
+import { WatermarkEmitter } from "./event-time.ts";
 import { processHarness, ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
 import { OneInputOperator, type FusionStep } from "./operator.ts";
 
@@ -120,64 +116,73 @@ export class ProcessOperator extends OneInputOperator<unknown> {
 
 /**
  * Assigns timestamps and generates watermarks inside the pipeline (`assignTimestampsAndWatermarks`).
- * Incoming watermarks are swallowed except the final MAX one, as in Flink.
+ * As in Flink, incoming watermarks are swallowed except the final MAX one, and the upstream
+ * watermark status is ignored: this operator's own generator and idleness decide its output's.
  */
-export class TimestampsAndWatermarksOperator
-  extends OneInputOperator<unknown>
-  implements WatermarkOutput
-{
+export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> {
   private readonly strategy: WatermarkStrategy<unknown>;
-  private generator!: WatermarkGenerator<unknown>;
-  private lastEmitted = MIN_WATERMARK;
-  private timer: Cancellable | null = null;
+  private readonly assigner: TimestampAssigner<unknown> | null;
+  private emitter!: WatermarkEmitter;
+  private recordsIn = 0;
   /** Creates the operator. */
   constructor(strategy: WatermarkStrategy<unknown>) {
     super();
     this.strategy = strategy;
+    this.assigner = strategy.timestampAssigner;
   }
-  /** Starts periodic emission. */
+  /** Creates the generator; starts periodic emission and idleness detection. */
   override open(): void {
-    this.generator = this.strategy.createWatermarkGenerator();
-    this.schedule();
+    this.emitter = new WatermarkEmitter(
+      this.strategy,
+      this.ctx,
+      {
+        watermark: (ts) => {
+          this.currentWatermark = ts;
+          this.output.emitWatermark(ts);
+        },
+        status: (idle) => this.output.emitWatermarkStatus(idle),
+        userError: (e) => this.userError(e),
+        recordCount: () => this.recordsIn,
+      },
+      this.ctx.operatorName,
+    );
+    this.emitter.start();
   }
-  private schedule(): void {
-    const interval = this.ctx.autoWatermarkInterval;
-    if (interval <= 0) return;
-    this.timer = this.ctx.registerProcessingTimer(this.ctx.timers.now() + interval, () => {
-      this.generator.onPeriodicEmit(this);
-      this.schedule();
-    });
-  }
-  /** Assigns the timestamp and lets the generator see the event. */
+  /** Assigns the timestamp, emits the record, then lets the generator see it. */
   processElement(value: unknown, timestamp: number): void {
+    const assigner = this.assigner;
+    const emitter = this.emitter;
     let ts = timestamp;
+    if (assigner !== null) {
+      try {
+        ts = assigner(value, timestamp === NO_TIMESTAMP ? null : timestamp);
+      } catch (e) {
+        throw this.userError(e);
+      }
+      if (typeof ts !== "number" || Number.isNaN(ts)) throw emitter.invalidTimestamp(value, ts);
+    }
+    if (emitter.idle) emitter.markActive();
+    this.recordsIn++;
+    this.output.collect(value, ts);
     try {
-      const assigner = this.strategy.timestampAssigner;
-      if (assigner) ts = assigner(value, timestamp === -Infinity ? null : timestamp);
-      this.generator.onEvent(value, ts, this);
+      emitter.generator.onEvent(value, ts, emitter);
     } catch (e) {
       throw this.userError(e);
     }
-    this.output.collect(value, ts);
   }
   /** Only the final watermark passes through. */
   override processWatermark(watermark: number): void {
-    if (watermark === MAX_WATERMARK) this.emitWatermark(MAX_WATERMARK);
+    if (watermark === MAX_WATERMARK) this.emitter.emitWatermark(MAX_WATERMARK);
   }
-  /** Emits a watermark if it advances. */
-  emitWatermark(timestamp: number): void {
-    if (timestamp > this.lastEmitted) {
-      this.lastEmitted = timestamp;
-      this.currentWatermark = timestamp;
-      this.output.emitWatermark(timestamp);
-    }
+  /** The upstream status is ignored (this operator's own idleness decides). */
+  override processWatermarkStatus(): void {}
+  /** End of input: no more periodic emission. */
+  override finish(): void {
+    this.emitter.stop();
   }
-  /** Idleness is handled at sources. */
-  markIdle(): void {}
-  /** Idleness is handled at sources. */
-  markActive(): void {}
-  /** Stops the periodic timer. */
-  override close(): void {
-    this.timer?.cancel();
+  /** Stops the timers. */
+  override close(): void | Promise<void> {
+    this.emitter?.stop();
+    return super.close();
   }
 }

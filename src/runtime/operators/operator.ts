@@ -89,6 +89,15 @@ export abstract class StreamOperator<OUT = unknown> {
     this.output.emitWatermark(watermark);
   }
 
+  /**
+   * The input became idle (`true`: it no longer holds back the watermark downstream) or active
+   * again; forwarded unchanged by default. For a two-input operator the task combines both inputs,
+   * so this is called only when both are idle, and again when one becomes active.
+   */
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus(idle);
+  }
+
   /** The task has no input right now: flush anything buffered for latency (sinks, collect). */
   onIdle(): void | Promise<void> {}
 

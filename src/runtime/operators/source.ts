@@ -1,29 +1,22 @@
 /**
- * The source operator: drives a SourceReader, assigns timestamps, and generates watermarks
- * (per event and periodically, on the task's processing-time timers).
+ * The source operator: drives a SourceReader, assigns timestamps, and generates watermarks (per
+ * event and periodically, on the task's processing-time timers) and idleness through a
+ * {@link WatermarkEmitter}.
  */
 import type { ReaderOutput, Source, SourceReader, InputStatus } from "../../api/source.ts";
-import type {
-  WatermarkGenerator,
-  WatermarkOutput,
-  WatermarkStrategy,
-} from "../../api/watermarks.ts";
-import type { Cancellable } from "../../core/time.ts";
-import { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from "../events.ts";
+import type { TimestampAssigner, WatermarkStrategy } from "../../api/watermarks.ts";
+import { MAX_WATERMARK, NO_TIMESTAMP } from "../events.ts";
+import { WatermarkEmitter } from "./event-time.ts";
 import { StreamOperator } from "./operator.ts";
 
 /** Reads a source's splits and emits their records into the chain. */
-export class SourceOperator
-  extends StreamOperator<unknown>
-  implements ReaderOutput<unknown>, WatermarkOutput
-{
+export class SourceOperator extends StreamOperator<unknown> implements ReaderOutput<unknown> {
   private readonly source: Source<unknown, unknown>;
   private readonly strategy: WatermarkStrategy<unknown>;
+  private readonly assigner: TimestampAssigner<unknown> | null;
   private readonly splits: unknown[];
   private reader!: SourceReader<unknown, unknown>;
-  private generator!: WatermarkGenerator<unknown>;
-  private lastWatermark = MIN_WATERMARK;
-  private timer: Cancellable | null = null;
+  private emitter!: WatermarkEmitter;
   /** Records emitted so far (a metric). */
   recordsOut = 0;
 
@@ -36,10 +29,11 @@ export class SourceOperator
     super();
     this.source = source;
     this.strategy = strategy;
+    this.assigner = strategy.timestampAssigner;
     this.splits = splits;
   }
 
-  /** Creates and starts the reader, hands it its splits. */
+  /** Creates and starts the reader, hands it its splits, starts watermark generation. */
   override async open(): Promise<void> {
     try {
       this.reader = this.source.createReader({
@@ -53,17 +47,21 @@ export class SourceOperator
     } catch (e) {
       throw this.userError(e);
     }
-    this.generator = this.strategy.createWatermarkGenerator();
-    this.schedulePeriodic();
-  }
-
-  private schedulePeriodic(): void {
-    const interval = this.ctx.autoWatermarkInterval;
-    if (interval <= 0) return;
-    this.timer = this.ctx.registerProcessingTimer(this.ctx.timers.now() + interval, () => {
-      this.generator.onPeriodicEmit(this);
-      this.schedulePeriodic();
-    });
+    this.emitter = new WatermarkEmitter(
+      this.strategy,
+      this.ctx,
+      {
+        watermark: (ts) => {
+          this.currentWatermark = ts;
+          this.output.emitWatermark(ts);
+        },
+        status: (idle) => this.output.emitWatermarkStatus(idle),
+        userError: (e) => this.userError(e),
+        recordCount: () => this.recordsOut,
+      },
+      this.ctx.operatorName,
+    );
+    this.emitter.start();
   }
 
   /** Polls the reader once. */
@@ -80,39 +78,39 @@ export class SourceOperator
     return this.reader.isAvailable();
   }
 
-  /** Called by the reader for each record. */
+  /**
+   * Called by the reader for each record: assigns its timestamp, emits it (an idle output becomes
+   * active first), then shows it to the watermark generator (so a punctuated watermark never makes
+   * its own event late).
+   */
   collect(record: unknown, timestamp?: number): void {
+    const assigner = this.assigner;
+    const emitter = this.emitter;
     let ts = timestamp ?? NO_TIMESTAMP;
-    const assigner = this.strategy.timestampAssigner;
     if (assigner !== null) {
-      ts = assigner(record, timestamp ?? null);
-      this.generator.onEvent(record, ts, this);
-    } else if (ts !== NO_TIMESTAMP) {
-      this.generator.onEvent(record, ts, this);
+      try {
+        ts = assigner(record, timestamp ?? null);
+      } catch (e) {
+        throw this.userError(e);
+      }
+      if (typeof ts !== "number" || Number.isNaN(ts)) throw emitter.invalidTimestamp(record, ts);
     }
+    if (emitter.idle) emitter.markActive();
     this.recordsOut++;
     this.output.collect(record, ts);
-  }
-
-  /** Emits a watermark when it advances. */
-  emitWatermark(timestamp: number): void {
-    if (timestamp > this.lastWatermark) {
-      this.lastWatermark = timestamp;
-      this.output.emitWatermark(timestamp);
+    if (assigner !== null || ts !== NO_TIMESTAMP) {
+      try {
+        emitter.generator.onEvent(record, ts, emitter);
+      } catch (e) {
+        throw this.userError(e);
+      }
     }
   }
-
-  /** Idleness propagation arrives with the event-time issue; an idle source simply stops advancing. */
-  markIdle(): void {}
-
-  /** See {@link markIdle}. */
-  markActive(): void {}
 
   /** End of input: the final watermark lets every event-time computation complete. */
   override finish(): void {
-    this.timer?.cancel();
-    this.timer = null;
-    this.emitWatermark(MAX_WATERMARK);
+    this.emitter.stop();
+    this.emitter.emitWatermark(MAX_WATERMARK);
   }
 
   /** The reader's split state (for checkpoints). */
@@ -122,7 +120,7 @@ export class SourceOperator
 
   /** Closes the reader. */
   override async close(): Promise<void> {
-    this.timer?.cancel();
+    this.emitter?.stop();
     if (this.reader && typeof this.reader.close === "function") await this.reader.close();
   }
 }
