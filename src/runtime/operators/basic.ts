@@ -124,6 +124,8 @@ export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> {
   private readonly assigner: TimestampAssigner<unknown> | null;
   private emitter!: WatermarkEmitter;
   private recordsIn = 0;
+  /** Whether the output is idle (a copy of the emitter's state, cheap to test per record). */
+  private outputIdle = false;
   /** Creates the operator. */
   constructor(strategy: WatermarkStrategy<unknown>) {
     super();
@@ -140,7 +142,10 @@ export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> {
           this.currentWatermark = ts;
           this.output.emitWatermark(ts);
         },
-        status: (idle) => this.output.emitWatermarkStatus(idle),
+        status: (idle) => {
+          this.outputIdle = idle;
+          this.output.emitWatermarkStatus(idle);
+        },
         userError: (e) => this.userError(e),
         recordCount: () => this.recordsIn,
       },
@@ -161,7 +166,7 @@ export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> {
       }
       if (typeof ts !== "number" || Number.isNaN(ts)) throw emitter.invalidTimestamp(value, ts);
     }
-    if (emitter.idle) emitter.markActive();
+    if (this.outputIdle) this.reactivate();
     this.recordsIn++;
     this.output.collect(value, ts);
     try {
@@ -169,6 +174,10 @@ export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> {
     } catch (e) {
       throw this.userError(e);
     }
+  }
+  /** A record on an idle output: mark it active first. */
+  private reactivate(): void {
+    this.emitter.markActive();
   }
   /** Only the final watermark passes through. */
   override processWatermark(watermark: number): void {

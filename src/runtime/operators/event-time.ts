@@ -31,7 +31,7 @@ export interface EmitterTarget {
 
 /** The generator's output: monotonic watermarks, periodic emission, idleness. */
 export class WatermarkEmitter implements WatermarkOutput {
-  /** Whether the output is idle; the operator calls {@link markActive} before a record when set. */
+  /** Whether the output is idle; the operator calls {@link markActive} before its next record. */
   idle = false;
   /** The generator (created by {@link start}). */
   generator!: WatermarkGenerator<unknown>;

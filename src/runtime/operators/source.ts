@@ -19,6 +19,8 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
   private emitter!: WatermarkEmitter;
   /** Records emitted so far (a metric). */
   recordsOut = 0;
+  /** Whether the output is idle (a copy of the emitter's state, cheap to test per record). */
+  private outputIdle = false;
 
   /** Creates the operator for `source`, reading `splits`. */
   constructor(
@@ -55,7 +57,10 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
           this.currentWatermark = ts;
           this.output.emitWatermark(ts);
         },
-        status: (idle) => this.output.emitWatermarkStatus(idle),
+        status: (idle) => {
+          this.outputIdle = idle;
+          this.output.emitWatermarkStatus(idle);
+        },
         userError: (e) => this.userError(e),
         recordCount: () => this.recordsOut,
       },
@@ -85,7 +90,6 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
    */
   collect(record: unknown, timestamp?: number): void {
     const assigner = this.assigner;
-    const emitter = this.emitter;
     let ts = timestamp ?? NO_TIMESTAMP;
     if (assigner !== null) {
       try {
@@ -93,18 +97,28 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
       } catch (e) {
         throw this.userError(e);
       }
-      if (typeof ts !== "number" || Number.isNaN(ts)) throw emitter.invalidTimestamp(record, ts);
+      if (typeof ts !== "number" || Number.isNaN(ts))
+        throw this.emitter.invalidTimestamp(record, ts);
     }
-    if (emitter.idle) emitter.markActive();
+    if (this.outputIdle) this.reactivate();
     this.recordsOut++;
     this.output.collect(record, ts);
-    if (assigner !== null || ts !== NO_TIMESTAMP) {
-      try {
-        emitter.generator.onEvent(record, ts, emitter);
-      } catch (e) {
-        throw this.userError(e);
-      }
+    if (assigner !== null || ts !== NO_TIMESTAMP) this.onEvent(record, ts);
+  }
+
+  /** Shows an emitted record to the watermark generator. */
+  private onEvent(record: unknown, ts: number): void {
+    const emitter = this.emitter;
+    try {
+      emitter.generator.onEvent(record, ts, emitter);
+    } catch (e) {
+      throw this.userError(e);
     }
+  }
+
+  /** A record on an idle output: mark it active first (kept out of `collect`, which stays small). */
+  private reactivate(): void {
+    this.emitter.markActive();
   }
 
   /** End of input: the final watermark lets every event-time computation complete. */
