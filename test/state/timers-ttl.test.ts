@@ -220,3 +220,31 @@ describe("state time-to-live", () => {
     assert.deepEqual(out, ["k last=a all=a", "k last=null all="]);
   });
 });
+
+describe("keyed timers in BATCH mode", () => {
+  test("pending processing-time timers fire at end of input, and a self re-registering one ends", async () => {
+    class Repeat extends KeyedProcessFunction<string, Ev, string> {
+      processElement(e: Ev, ctx: KeyedProcessContext<string>): void {
+        ctx
+          .timerService()
+          .registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 60_000);
+      }
+      override onTimer(t: number, ctx: KeyedOnTimerContext<string>, out: Collector<string>) {
+        out.collect(`${ctx.getCurrentKey()} ${ctx.timeDomain()}`);
+        ctx.timerService().registerProcessingTimeTimer(t + 60_000); // would repeat forever
+      }
+    }
+    await assertSameAtEachParallelism(
+      (p) =>
+        threadEnv(p, { runtimeMode: "BATCH" })
+          .fromCollection<Ev>([
+            { key: "a", ts: 1 },
+            { key: "b", ts: 2 },
+          ])
+          .keyBy((e) => e.key)
+          .process(new Repeat())
+          .executeAndCollect(),
+      ["a PROCESSING_TIME", "b PROCESSING_TIME"],
+    );
+  });
+});

@@ -138,6 +138,8 @@ export class InternalTimerService<N> {
   private readonly eventTimers = new TimerQueue<N>();
   private readonly processingTimers = new TimerQueue<N>();
   private watermark = -Infinity;
+  /** Set once all processing-time timers were fired for good; later registrations are ignored. */
+  private processingTimeEnded = false;
   private scheduled: { time: number; handle: Cancellable } | null = null;
 
   /** Creates a service firing into `triggerable`. */
@@ -189,6 +191,8 @@ export class InternalTimerService<N> {
   /** Registers a processing-time timer for the current key. */
   registerProcessingTimeTimer(namespace: N, time: number): void {
     checkTime(time);
+    // Processing time has ended (BATCH end of input): a timer re-registering itself would loop.
+    if (this.processingTimeEnded) return;
     if (
       this.processingTimers.add(
         time,
@@ -219,6 +223,7 @@ export class InternalTimerService<N> {
 
   /** Fires all processing-time timers at or before `time` (all of them with `Infinity`). */
   fireProcessingTimers(time: number): void {
+    if (time === Infinity) this.processingTimeEnded = true;
     for (;;) {
       const t = this.processingTimers.peek();
       if (t === undefined || t.timestamp > time) break;
@@ -304,7 +309,10 @@ export class InternalTimeServiceManager {
     for (const s of this.services.values()) s.advanceWatermark(watermark);
   }
 
-  /** Fires every pending processing-time timer (end of input in BATCH mode). */
+  /**
+   * Fires every pending processing-time timer (end of input in BATCH mode); processing time then
+   * counts as ended, so timers registered from then on are ignored.
+   */
   fireAllProcessingTimers(): void {
     for (const s of this.services.values()) s.fireProcessingTimers(Infinity);
   }
