@@ -31,14 +31,15 @@ export interface StateEntry {
 }
 
 /**
- * The entries of one state, per key group: `groups[i]` maps key -> entry (VOID namespace) or key
- * -> (namespace key -> entry).
+ * The entries of one state, per key group: `groups[i]` maps key -> entry (VOID namespace);
+ * namespaced state maps namespace -> (key -> entry), namespace first: a window holds many keys,
+ * and a key rarely has more than a few windows, so no per-key map is allocated.
  */
 export class StateTable {
   /** Per owned key group (index = key group - range start). */
   readonly groups: (Map<MapKey, StateEntry> | undefined)[];
-  /** Namespaced tables: per key group, key -> namespace key -> entry. */
-  readonly nsGroups: (Map<MapKey, Map<string | number, StateEntry>> | undefined)[];
+  /** Namespaced tables: per key group, namespace key -> key -> entry. */
+  readonly nsGroups: (Map<string | number, Map<MapKey, StateEntry>> | undefined)[];
   /** Whether this table has namespaces. */
   readonly namespaced: boolean;
   /**
@@ -63,7 +64,7 @@ export class StateTable {
   /** The entry of (group, key, namespace key), if any. */
   get(group: number, key: MapKey, nsKey: string | number | null): StateEntry | undefined {
     if (!this.namespaced) return this.groups[group]?.get(key);
-    return this.nsGroups[group]?.get(key)?.get(nsKey!);
+    return this.nsGroups[group]?.get(nsKey!)?.get(key);
   }
 
   /** Stores an entry. */
@@ -76,9 +77,9 @@ export class StateTable {
     }
     let g = this.nsGroups[group];
     if (g === undefined) g = this.nsGroups[group] = new Map();
-    let m = g.get(key);
-    if (m === undefined) g.set(key, (m = new Map()));
-    m.set(nsKey!, entry);
+    let m = g.get(nsKey!);
+    if (m === undefined) g.set(nsKey!, (m = new Map()));
+    m.set(key, entry);
   }
 
   /** Removes an entry. */
@@ -88,10 +89,10 @@ export class StateTable {
       return;
     }
     const g = this.nsGroups[group];
-    const m = g?.get(key);
+    const m = g?.get(nsKey!);
     if (m === undefined) return;
-    m.delete(nsKey!);
-    if (m.size === 0) g!.delete(key);
+    m.delete(key);
+    if (m.size === 0) g!.delete(nsKey!);
   }
 
   /** Every entry with the means to remove it (safe to remove while iterating). */
@@ -116,13 +117,13 @@ export class StateTable {
     }
     for (const g of this.nsGroups) {
       if (g === undefined) continue;
-      for (const [k, m] of g) {
-        for (const [nk, e] of m) {
+      for (const [nk, m] of g) {
+        for (const [k, e] of m) {
           yield [
             e,
             () => {
-              m.delete(nk);
-              if (m.size === 0) g.delete(k);
+              m.delete(k);
+              if (m.size === 0) g.delete(nk);
             },
           ];
         }
