@@ -8,6 +8,15 @@ registerLocalExecutors();
 export { StreamExecutionEnvironment } from "./api/environment.ts";
 export { RuntimeExecutionMode, type ExecutionConfig } from "./api/config.ts";
 export {
+  AsyncDataStream,
+  RichAsyncFunction,
+  AsyncTimeoutError,
+  type AsyncFunction,
+  type AsyncFunctionLambda,
+  type AsyncReturn,
+  type ResultFuture,
+} from "./api/async.ts";
+export {
   DataStream,
   SingleOutputStreamOperator,
   KeyedStream,

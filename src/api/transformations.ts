@@ -9,6 +9,7 @@ import type { Source } from "./source.ts";
 import type { WatermarkStrategy } from "./watermarks.ts";
 import type { WindowOperatorSpec } from "./windowing/spec.ts";
 import type { IntervalJoinOperatorSpec } from "./joins.ts";
+import type { AsyncOperatorSpec } from "./async.ts";
 import type { BroadcastProcessFunction, KeyedBroadcastProcessFunction } from "./broadcast.ts";
 import type { MapStateDescriptor } from "./state.ts";
 import type {
@@ -90,7 +91,8 @@ export type OperatorSpec =
       readonly descriptors: readonly MapStateDescriptor<unknown, unknown>[];
     }
   | WindowOperatorSpec
-  | IntervalJoinOperatorSpec;
+  | IntervalJoinOperatorSpec
+  | AsyncOperatorSpec;
 
 /** The kinds of operator specs. */
 export type OperatorKind = OperatorSpec["kind"];

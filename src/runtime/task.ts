@@ -138,6 +138,13 @@ export class StreamTask {
   private readonly channelWriters: ChannelWriter[];
   private readonly runtimeContext: RuntimeContextImpl;
   private readonly mails: (() => void)[] = [];
+  /** Operators post async completions here (see OperatorContext.mailbox). */
+  private readonly mailbox = {
+    execute: (action: () => void): void => {
+      this.mails.push(action);
+      this.env.wake();
+    },
+  };
   private readonly timers = new Set<Cancellable>();
   private busy = false;
   private sourceWaiting = false;
@@ -277,6 +284,7 @@ export class StreamTask {
       keys,
       autoWatermarkInterval: env.config.autoWatermarkInterval,
       registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
+      mailbox: this.mailbox,
       collectToClient: (id, records) => env.collectToClient(id, records),
     };
   }
@@ -321,7 +329,7 @@ export class StreamTask {
     if (k !== "RUNNING") return false;
     if (!this.outputsAvailable()) return false;
     if (this.source) return !this.sourceWaiting;
-    return this.available.length > 0;
+    return this.available.length > 0 && this.head.canAcceptInput();
   }
 
   /** Whether the task has ended. */
@@ -404,7 +412,8 @@ export class StreamTask {
       done < fuel &&
       this.available.length > 0 &&
       this.outputsAvailable() &&
-      this.state.kind === "RUNNING"
+      this.state.kind === "RUNNING" &&
+      this.head.canAcceptInput()
     ) {
       const ch = this.available.shift()!;
       const batch = ch.queue.shift()!;

@@ -7,6 +7,7 @@ import {
   ProcessOperator,
   TimestampsAndWatermarksOperator,
 } from "./basic.ts";
+import { AsyncWaitOperator } from "./async-wait.ts";
 import { BroadcastProcessOperator, KeyedBroadcastProcessOperator } from "./broadcast.ts";
 import { cloneFunctionObject } from "./clone.ts";
 import { IntervalJoinOperator } from "./interval-join.ts";
@@ -84,6 +85,8 @@ export function createOperator(
       return createWindowOperator(spec, own);
     case "intervalJoin":
       return new IntervalJoinOperator({ ...spec, fn: own(spec.fn) });
+    case "async":
+      return new AsyncWaitOperator(own(spec.fn), spec);
     default: {
       const unknownSpec: never = spec;
       throw new Error(`unknown operator kind ${(unknownSpec as { kind: string }).kind}`);

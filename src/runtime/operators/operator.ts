@@ -13,6 +13,12 @@ import type { KeyedStateBackend } from "../state/keyed-backend.ts";
 import type { OperatorStateBackend } from "../state/operator-state.ts";
 import type { InternalTimeServiceManager } from "../state/timers.ts";
 
+/** The task's mailbox: actions run in the task's turn, between records, never reentrantly. */
+export interface Mailbox {
+  /** Runs `action` in the task's next turn (errors it throws fail the task). */
+  execute(action: () => void): void;
+}
+
 /** What the task gives each operator. */
 export interface OperatorContext {
   /** The operator's name. */
@@ -33,6 +39,8 @@ export interface OperatorContext {
   readonly timers: TimerScheduler;
   /** Registers a processing-time callback that runs through the task's mailbox. */
   registerProcessingTimer(time: number, callback: () => void): Cancellable;
+  /** The task's mailbox (async completions are applied through it). */
+  readonly mailbox: Mailbox;
   /** The context handed to rich user functions. */
   readonly runtimeContext: RuntimeContext;
   /** Key selectors per input (index 0 = input 1), null when not keyed. */
@@ -96,6 +104,14 @@ export abstract class StreamOperator<OUT = unknown> {
    */
   processWatermarkStatus(idle: boolean): void {
     this.output.emitWatermarkStatus(idle);
+  }
+
+  /**
+   * Whether the operator takes more input now; a task's head operator returning false (an async
+   * operator at capacity) stops the task reading its input until it returns true again.
+   */
+  canAcceptInput(): boolean {
+    return true;
   }
 
   /** The task has no input right now: flush anything buffered for latency (sinks, collect). */
