@@ -1,7 +1,8 @@
 /**
- * The heap keyed state backend: every state is a table of JS Maps, one per key group owned by the
- * instance (so a snapshot or a rescale can take whole key groups), from the key's map form to an
- * entry holding the key, the namespace, the value and its last-access time (for TTL).
+ * The heap keyed state backend: every state is a {@link StateTable} of JS Maps, one per key group
+ * owned by the instance (so a snapshot or a rescale can take whole key groups), from the key's map
+ * form to an entry holding the key, the namespace, the value and its last-access time (for TTL),
+ * or straight to the value for states without TTL of the hottest kinds (see state-table.ts).
  */
 import { assignToKeyGroup, keyToMapKey, type KeyGroupRange } from "../../core/keygroups.ts";
 import type { State, StateDescriptor } from "../../api/state.ts";
@@ -13,138 +14,9 @@ import {
   type NamespaceKeyFn,
   type VoidNamespace,
 } from "./keyed-backend.ts";
-import { createHeapState, type HeapState } from "./heap-states.ts";
-
-/** Map form of a key (primitives as themselves, composite keys as a canonical string). */
-export type MapKey = string | number | bigint | boolean | null;
-
-/** One stored value: its key, namespace, value and last-access time. */
-export interface StateEntry {
-  /** The key as the user's key selector returned it. */
-  readonly key: unknown;
-  /** The namespace (VOID outside windows). */
-  readonly ns: unknown;
-  /** The value (state kind specific). */
-  value: unknown;
-  /** Processing time of the last TTL-relevant access. */
-  t: number;
-}
-
-/**
- * The entries of one state, per key group: `groups[i]` maps key -> entry (VOID namespace);
- * namespaced state maps namespace -> (key -> entry), namespace first: a window holds many keys,
- * and a key rarely has more than a few windows, so no per-key map is allocated.
- */
-export class StateTable {
-  /** Per owned key group (index = key group - range start). */
-  readonly groups: (Map<MapKey, StateEntry> | undefined)[];
-  /** Namespaced tables: per key group, namespace key -> key -> entry. */
-  readonly nsGroups: (Map<string | number, Map<MapKey, StateEntry>> | undefined)[];
-  /** Whether this table has namespaces. */
-  readonly namespaced: boolean;
-  /**
-   * Raw tables (value state without namespace and TTL, the hottest case) map the key straight to
-   * the value, saving an entry object and a memory access per lookup.
-   */
-  readonly raw: boolean;
-  /** Raw tables: per key group, key -> value. */
-  readonly rawGroups: (Map<MapKey, unknown> | undefined)[];
-  /** Raw tables: the user's key objects of composite keys (whose map form is a string). */
-  readonly keyObjects = new Map<MapKey, unknown>();
-
-  /** Creates an empty table over `numGroups` key groups. */
-  constructor(numGroups: number, namespaced: boolean, raw = false) {
-    this.namespaced = namespaced;
-    this.raw = raw && !namespaced;
-    this.groups = namespaced || this.raw ? [] : new Array(numGroups).fill(undefined);
-    this.nsGroups = namespaced ? new Array(numGroups).fill(undefined) : [];
-    this.rawGroups = this.raw ? new Array(numGroups).fill(undefined) : [];
-  }
-
-  /** The entry of (group, key, namespace key), if any. */
-  get(group: number, key: MapKey, nsKey: string | number | null): StateEntry | undefined {
-    if (!this.namespaced) return this.groups[group]?.get(key);
-    return this.nsGroups[group]?.get(nsKey!)?.get(key);
-  }
-
-  /** Stores an entry. */
-  put(group: number, key: MapKey, nsKey: string | number | null, entry: StateEntry): void {
-    if (!this.namespaced) {
-      let m = this.groups[group];
-      if (m === undefined) m = this.groups[group] = new Map();
-      m.set(key, entry);
-      return;
-    }
-    let g = this.nsGroups[group];
-    if (g === undefined) g = this.nsGroups[group] = new Map();
-    let m = g.get(nsKey!);
-    if (m === undefined) g.set(nsKey!, (m = new Map()));
-    m.set(key, entry);
-  }
-
-  /** Removes an entry. */
-  remove(group: number, key: MapKey, nsKey: string | number | null): void {
-    if (!this.namespaced) {
-      this.groups[group]?.delete(key);
-      return;
-    }
-    const g = this.nsGroups[group];
-    const m = g?.get(nsKey!);
-    if (m === undefined) return;
-    m.delete(key);
-    if (m.size === 0) g!.delete(nsKey!);
-  }
-
-  /** Every entry with the means to remove it (safe to remove while iterating). */
-  *entries(): Generator<[entry: StateEntry, remove: () => void]> {
-    if (this.raw) {
-      for (const m of this.rawGroups) {
-        if (m === undefined) continue;
-        for (const [k, value] of m) {
-          const key = this.keyObjects.get(k) ?? k;
-          const entry: StateEntry = { key, ns: VOID_NAMESPACE, value, t: 0 };
-          yield [entry, () => this.removeRaw(m, k)];
-        }
-      }
-      return;
-    }
-    if (!this.namespaced) {
-      for (const m of this.groups) {
-        if (m === undefined) continue;
-        for (const [k, e] of m) yield [e, () => m.delete(k)];
-      }
-      return;
-    }
-    for (const g of this.nsGroups) {
-      if (g === undefined) continue;
-      for (const [nk, m] of g) {
-        for (const [k, e] of m) {
-          yield [
-            e,
-            () => {
-              m.delete(k);
-              if (m.size === 0) g.delete(nk);
-            },
-          ];
-        }
-      }
-    }
-  }
-
-  /** Removes a key of a raw table. */
-  removeRaw(m: Map<MapKey, unknown>, k: MapKey): void {
-    if (m.delete(k) && this.keyObjects.size > 0) this.keyObjects.delete(k);
-  }
-
-  /** Number of entries. */
-  size(): number {
-    let n = 0;
-    if (this.raw) for (const m of this.rawGroups) n += m?.size ?? 0;
-    else if (!this.namespaced) for (const m of this.groups) n += m?.size ?? 0;
-    else for (const g of this.nsGroups) if (g) for (const m of g.values()) n += m.size;
-    return n;
-  }
-}
+import type { HeapState } from "./heap-states.ts";
+import { createHeapState, usesRawTable } from "./heap-raw-states.ts";
+import { StateTable, type MapKey } from "./state-table.ts";
 
 /** Options of a heap backend. */
 export interface HeapBackendOptions {
@@ -221,6 +93,18 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     this.version++;
   }
 
+  /**
+   * Sets the current key when its map form and key group index (in the owned range) are known,
+   * e.g. while iterating a state table: no hashing, no checks.
+   */
+  setResolvedKey(key: unknown, mapKey: MapKey, group: number): void {
+    this.key = key;
+    this.mapKey = mapKey;
+    this.group = group;
+    this.dirty = false;
+    this.version++;
+  }
+
   /** Leaves no current key: keyed state access fails (naming `reason`) until a key is set again. */
   clearCurrentKey(reason: string): void {
     this.record = undefined;
@@ -274,8 +158,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
     }
     const numGroups = this.keyGroupRange.end - this.keyGroupRange.start + 1;
     const namespaced = namespaceKey !== undefined;
-    const raw = descriptor.kind === "value" && !namespaced && descriptor.ttlConfig === null;
-    const table = new StateTable(numGroups, namespaced, raw);
+    const table = new StateTable(numGroups, namespaced, usesRawTable(descriptor, namespaced));
     const state = createHeapState(
       descriptor,
       this,
@@ -290,10 +173,7 @@ export class HeapKeyedStateBackend implements KeyedStateBackend {
   *getKeys(name: string, namespace: unknown = VOID_NAMESPACE): Iterable<unknown> {
     const state = this.states.get(name);
     if (!state) return;
-    const nsKey = state.namespaced ? state.namespaceKeyOf(namespace) : null;
-    for (const [e] of state.table.entries()) {
-      if (nsKey === null || state.namespaceKeyOf(e.ns) === nsKey) yield e.key;
-    }
+    yield* state.table.keys(state.namespaced ? state.namespaceKeyOf(namespace) : null);
   }
 
   /** Runs `fn` for every key of `descriptor`'s state, with that key current. */

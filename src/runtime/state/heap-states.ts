@@ -1,9 +1,9 @@
 /**
- * The heap backend's state handles. Each handle reads the backend's current key and its own
- * current namespace, and keeps time-to-live per entry (value, reducing, aggregating) or per
- * element (list, map) when the descriptor enables it.
+ * The heap backend's state handles over entry tables. Each handle reads the backend's current key
+ * and its own current namespace, and keeps time-to-live per entry (value, reducing, aggregating)
+ * or per element (list, map) when the descriptor enables it. Map state is in heap-map-state.ts,
+ * the handles of raw tables (no entry objects) and the factory in heap-raw-states.ts.
  */
-import { keyToMapKey } from "../../core/keygroups.ts";
 import type {
   AggregatingStateDescriptor,
   ReducingStateDescriptor,
@@ -12,7 +12,8 @@ import type {
 } from "../../api/state.ts";
 import type { AggregateFunction } from "../../api/functions.ts";
 import { VOID_NAMESPACE, type NamespaceKeyFn } from "./keyed-backend.ts";
-import type { HeapKeyedStateBackend, MapKey, StateEntry, StateTable } from "./heap-backend.ts";
+import type { HeapKeyedStateBackend } from "./heap-backend.ts";
+import type { NsKey, StateEntry, StateTable } from "./state-table.ts";
 
 /** An element with its own time-to-live stamp (list and map state with TTL). */
 interface Stamped {
@@ -35,13 +36,13 @@ export abstract class HeapState {
   /** The current namespace. */
   protected ns: unknown = VOID_NAMESPACE;
   /** Map form of the current namespace (namespaced states). */
-  protected nsKey: string | number | null = null;
+  protected nsKey: NsKey | null = null;
   private readonly nsKeyFn: NamespaceKeyFn<unknown> | null;
   private cleanup: Generator<[StateEntry, () => void]> | null = null;
   /** The entry the last lookup found (without TTL), valid while the backend's version holds. */
   private last: StateEntry | undefined = undefined;
   private lastVersion = -1;
-  private lastNs: string | number | null = null;
+  private lastNs: NsKey | null = null;
 
   /** Creates the handle. */
   constructor(
@@ -59,7 +60,7 @@ export abstract class HeapState {
   }
 
   /** Map form of a namespace. */
-  namespaceKeyOf(ns: unknown): string | number | null {
+  namespaceKeyOf(ns: unknown): NsKey | null {
     return this.nsKeyFn === null ? null : this.nsKeyFn(ns);
   }
 
@@ -173,10 +174,36 @@ export abstract class HeapState {
     if (e !== undefined) this.clear();
     return e;
   }
+
+  /** Takes every key's value in namespace `ns` in one pass (see `InternalKvState`). */
+  drainNamespace(ns: unknown, fn: (value: unknown) => void): void {
+    if (!this.namespaced || this.descriptor.kind === "map") {
+      throw new Error(
+        `${this.descriptor.kind} state '${this.descriptor.name}' cannot be drained by namespace (only namespaced value, list, reducing and aggregating state can)`,
+      );
+    }
+    this.lastVersion = -1;
+    const b = this.b;
+    const ttl = this.ttl;
+    const skipExpired =
+      ttl !== null && this.isEntryLevelTtl() && ttl.stateVisibility === "NeverReturnExpired";
+    for (const [group, m] of this.table.takeEntryMaps(this.nsKeyFn!(ns))) {
+      for (const [k, e] of m) {
+        if (skipExpired && this.expired(e.t)) continue;
+        b.setResolvedKey(e.key, k, group);
+        fn(this.resultOf(e.value));
+      }
+    }
+  }
+
+  /** What `get()`/`value()` returns for a stored value (expiry aside). */
+  protected resultOf(stored: unknown): unknown {
+    return stored;
+  }
 }
 
 /** Heap `ValueState`. */
-class HeapValueState extends HeapState {
+export class HeapValueState extends HeapState {
   value(): unknown {
     const e = this.entry(true);
     return e === undefined ? null : e.value;
@@ -187,37 +214,8 @@ class HeapValueState extends HeapState {
   }
 }
 
-/** Heap `ValueState` without namespace and TTL: the table maps keys straight to values. */
-class RawValueState extends HeapState {
-  value(): unknown {
-    const b = this.b;
-    if (b.dirty) b.resolve();
-    const v = this.table.rawGroups[b.group]?.get(b.mapKey);
-    return v === undefined ? null : v;
-  }
-  update(v: unknown): void {
-    if (v === null || v === undefined) {
-      this.clear();
-      return;
-    }
-    const b = this.b;
-    if (b.dirty) b.resolve();
-    const t = this.table;
-    let m = t.rawGroups[b.group];
-    if (m === undefined) m = t.rawGroups[b.group] = new Map();
-    if (b.mapKey !== b.key && !m.has(b.mapKey)) t.keyObjects.set(b.mapKey, b.key);
-    m.set(b.mapKey, v);
-  }
-  override clear(): void {
-    const b = this.b;
-    if (b.dirty) b.resolve();
-    const m = this.table.rawGroups[b.group];
-    if (m !== undefined) this.table.removeRaw(m, b.mapKey);
-  }
-}
-
 /** Heap `ReducingState`. */
-class HeapReducingState extends HeapState {
+export class HeapReducingState extends HeapState {
   private readonly fn: (a: unknown, b: unknown) => unknown;
   constructor(...args: ConstructorParameters<typeof HeapState>) {
     super(...args);
@@ -247,7 +245,7 @@ class HeapReducingState extends HeapState {
 }
 
 /** Heap `AggregatingState` (stores the accumulator). */
-class HeapAggregatingState extends HeapState {
+export class HeapAggregatingState extends HeapState {
   private readonly fn: AggregateFunction<unknown, unknown, unknown>;
   constructor(...args: ConstructorParameters<typeof HeapState>) {
     super(...args);
@@ -258,6 +256,9 @@ class HeapAggregatingState extends HeapState {
   get(): unknown {
     const e = this.entry(true);
     return e === undefined ? null : this.fn.getResult(e.value);
+  }
+  protected override resultOf(stored: unknown): unknown {
+    return this.fn.getResult(stored);
   }
   add(v: unknown): void {
     const e = this.entry(false);
@@ -286,7 +287,7 @@ class HeapAggregatingState extends HeapState {
 }
 
 /** Heap `ListState`: an array per entry (of stamped elements with TTL). */
-class HeapListState extends HeapState {
+export class HeapListState extends HeapState {
   protected override isEntryLevelTtl(): boolean {
     return false;
   }
@@ -294,6 +295,12 @@ class HeapListState extends HeapState {
     const list = (e.value as Stamped[]).filter((x) => !this.expired(x.t));
     e.value = list;
     return list.length === 0;
+  }
+  protected override resultOf(stored: unknown): unknown {
+    if (this.ttl === null) return stored;
+    const visible = this.ttl.stateVisibility === "ReturnExpiredIfNotCleanedUp";
+    const list = stored as Stamped[];
+    return (visible ? list : list.filter((x) => !this.expired(x.t))).map((x) => x.v);
   }
   get(): Iterable<unknown> {
     const e = this.entry(true);
@@ -338,121 +345,5 @@ class HeapListState extends HeapState {
     const cur = this.entry(false);
     if (cur === undefined) this.write(all);
     else (cur.value as unknown[]).push(...all);
-  }
-}
-
-/** One map-state entry: the user's key, the value and its TTL stamp. */
-interface MapItem {
-  k: unknown;
-  v: unknown;
-  t: number;
-}
-
-/** Heap `MapState`: a Map per entry from the user key's map form to an item. */
-class HeapMapState extends HeapState {
-  protected override isEntryLevelTtl(): boolean {
-    return false;
-  }
-  protected override purgeElements(e: StateEntry): boolean {
-    const m = e.value as Map<MapKey, MapItem>;
-    for (const [k, item] of m) if (this.expired(item.t)) m.delete(k);
-    return m.size === 0;
-  }
-  private map(create: boolean): Map<MapKey, MapItem> | undefined {
-    const e = this.entry(false);
-    if (e !== undefined) return e.value as Map<MapKey, MapItem>;
-    if (!create) return undefined;
-    const m = new Map<MapKey, MapItem>();
-    this.write(m);
-    return m;
-  }
-  private live(
-    item: MapItem | undefined,
-    m: Map<MapKey, MapItem>,
-    mk: MapKey,
-  ): MapItem | undefined {
-    if (item === undefined || this.ttl === null) return item;
-    if (this.expired(item.t)) {
-      m.delete(mk);
-      return this.ttl.stateVisibility === "NeverReturnExpired" ? undefined : item;
-    }
-    if (this.ttl.updateType === "OnReadAndWrite") item.t = this.b.now();
-    return item;
-  }
-  get(k: unknown): unknown {
-    const m = this.map(false);
-    if (m === undefined) return null;
-    const mk = keyToMapKey(k);
-    return this.live(m.get(mk), m, mk)?.v ?? null;
-  }
-  put(k: unknown, v: unknown): void {
-    this.map(true)!.set(keyToMapKey(k), { k, v, t: this.ttl === null ? 0 : this.b.now() });
-  }
-  putAll(entries: Map<unknown, unknown> | Iterable<[unknown, unknown]>): void {
-    for (const [k, v] of entries) this.put(k, v);
-  }
-  remove(k: unknown): void {
-    const m = this.map(false);
-    if (m === undefined) return;
-    m.delete(keyToMapKey(k));
-    if (m.size === 0) this.clear();
-  }
-  contains(k: unknown): boolean {
-    const m = this.map(false);
-    if (m === undefined) return false;
-    const mk = keyToMapKey(k);
-    return this.live(m.get(mk), m, mk) !== undefined;
-  }
-  entries(): Iterable<[unknown, unknown]> {
-    return this.snapshotItems().map((i) => [i.k, i.v] as [unknown, unknown]);
-  }
-  keys(): Iterable<unknown> {
-    return this.snapshotItems().map((i) => i.k);
-  }
-  values(): Iterable<unknown> {
-    return this.snapshotItems().map((i) => i.v);
-  }
-  iterator(): Iterator<[unknown, unknown]> {
-    return (this.entries() as [unknown, unknown][])[Symbol.iterator]();
-  }
-  isEmpty(): boolean {
-    return this.snapshotItems().length === 0;
-  }
-  /** The live items, copied so the caller may modify the state while iterating. */
-  private snapshotItems(): MapItem[] {
-    const m = this.map(false);
-    if (m === undefined) return [];
-    const out: MapItem[] = [];
-    for (const [mk, item] of m) {
-      const live = this.live(item, m, mk);
-      if (live !== undefined) out.push(live);
-    }
-    if (m.size === 0) this.clear();
-    return out;
-  }
-}
-
-/** Creates the heap handle for `descriptor`. */
-export function createHeapState(
-  descriptor: StateDescriptor,
-  backend: HeapKeyedStateBackend,
-  table: StateTable,
-  nsKeyFn: NamespaceKeyFn<unknown> | null,
-): HeapState {
-  switch (descriptor.kind) {
-    case "value":
-      return table.raw
-        ? new RawValueState(descriptor, backend, table, nsKeyFn)
-        : new HeapValueState(descriptor, backend, table, nsKeyFn);
-    case "list":
-      return new HeapListState(descriptor, backend, table, nsKeyFn);
-    case "map":
-      return new HeapMapState(descriptor, backend, table, nsKeyFn);
-    case "reducing":
-      return new HeapReducingState(descriptor, backend, table, nsKeyFn);
-    case "aggregating":
-      return new HeapAggregatingState(descriptor, backend, table, nsKeyFn);
-    default:
-      throw new Error(`unknown state kind ${(descriptor as { kind: string }).kind}`);
   }
 }

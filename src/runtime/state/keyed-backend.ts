@@ -24,6 +24,13 @@ export interface InternalKvState<N = unknown> extends State {
   mergeNamespaces(target: N, sources: readonly N[]): void;
   /** Whether the current key has a value in the current namespace (cheap; runs no user code). */
   hasValue(): boolean;
+  /**
+   * Takes every key's value in `namespace` in one pass: removes the whole namespace, then calls
+   * `fn` with each value (as `get()`/`value()` would have returned it) and its key current, key
+   * group by key group (insertion order within a group); values expired by TTL are skipped
+   * unless visible. For value, list, reducing and aggregating state (window contents).
+   */
+  drainNamespace(namespace: N, fn: (value: unknown) => void): void;
 }
 
 /** Where the current key comes from and how state is looked up under it. */

@@ -120,6 +120,17 @@ export class WindowContentsState {
     return contents;
   }
 
+  /**
+   * Takes the contents of every key in `window` in one pass (the window's contents are gone before
+   * the first call): calls `fn` with each key's contents, as {@link get} returns them, with that
+   * key current; key group by key group, insertion order within a group.
+   */
+  drain(window: Window, fn: (contents: unknown) => void): void {
+    if (this.timestamped || this.spec.kind === "list") {
+      this.state.drainNamespace(window, (c) => fn((c as unknown[]).length === 0 ? null : c));
+    } else this.state.drainNamespace(window, fn);
+  }
+
   /** Replaces the current window's list (evicting windows). */
   update(values: Iterable<unknown>): void {
     this.state.update!(values);

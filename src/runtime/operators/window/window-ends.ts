@@ -3,38 +3,28 @@
  * (tumbling, sliding) with the event-time trigger and no allowed lateness, where every (key,
  * window) with contents has exactly one timer, at the window's end, which is also its cleanup
  * time. Instead of a timer object with a string id per (key, window) in the general timer service,
- * the keys are appended to one array per window end; a watermark fires whole windows in time
- * order, each key in registration order (as the timer service would).
+ * only the windows are kept, by end: a watermark fires whole windows in time order, and the
+ * operator takes each window's keys from its contents state (the keys with contents are exactly
+ * the keys with a timer), key group by key group.
  *
  * These timers can be re-derived from the window contents state (one per (key, window) entry),
  * which is what a snapshot of the operator needs.
  */
 import type { Window } from "../../../api/windowing/windows.ts";
 
-/** The keys with contents in one window. */
-interface WindowKeys {
-  readonly window: Window;
-  readonly keys: unknown[];
-}
-
-/** Window end -> keys, with the ends in ascending order. */
+/** Window end -> window, with the ends in ascending order. */
 export class WindowEndTimers {
-  private readonly byEnd = new Map<number, WindowKeys>();
+  private readonly byEnd = new Map<number, Window>();
   private readonly ends: number[] = [];
   private lastEnd = NaN;
-  private last: WindowKeys | null = null;
 
-  /** Registers the end timer of `window` (ending at `end`) for `key`; once per (key, window). */
-  register(window: Window, end: number, key: unknown): void {
-    let entry = end === this.lastEnd ? this.last : this.byEnd.get(end);
-    if (entry === undefined || entry === null) {
-      entry = { window, keys: [] };
-      this.byEnd.set(end, entry);
-      this.insertEnd(end);
-    }
+  /** Registers the end timer of `window` (ending at `end`) for the current key. */
+  register(window: Window, end: number): void {
+    if (end === this.lastEnd) return;
     this.lastEnd = end;
-    this.last = entry;
-    entry.keys.push(key);
+    if (this.byEnd.has(end)) return;
+    this.byEnd.set(end, window);
+    this.insertEnd(end);
   }
 
   /** Whether a window ends at or before `watermark`. */
@@ -42,26 +32,20 @@ export class WindowEndTimers {
     return this.ends.length > 0 && this.ends[0]! <= watermark;
   }
 
-  /** Calls `fire(window, key)` for every timer at or before `watermark`, in time order. */
-  fireUpTo(watermark: number, fire: (window: Window, key: unknown) => void): void {
+  /** Calls `fire(window)` for every window ending at or before `watermark`, in time order. */
+  fireUpTo(watermark: number, fire: (window: Window) => void): void {
     while (this.due(watermark)) {
       const end = this.ends.shift()!;
-      const entry = this.byEnd.get(end)!;
+      const window = this.byEnd.get(end)!;
       this.byEnd.delete(end);
-      if (this.last === entry) {
-        this.last = null;
-        this.lastEnd = NaN;
-      }
-      const keys = entry.keys;
-      for (let i = 0; i < keys.length; i++) fire(entry.window, keys[i]);
+      if (end === this.lastEnd) this.lastEnd = NaN;
+      fire(window);
     }
   }
 
-  /** Number of pending (key, window) timers. */
+  /** Number of windows with pending timers. */
   size(): number {
-    let n = 0;
-    for (const e of this.byEnd.values()) n += e.keys.length;
-    return n;
+    return this.byEnd.size;
   }
 
   private insertEnd(end: number): void {

@@ -9,7 +9,8 @@
  * The per-record path of windows with the event-time trigger is kept lean: the assigner reuses its
  * window objects, the window's namespace key is cached, and the trigger and cleanup timers are
  * registered only for a window's first element; fixed-size windows without allowed lateness keep
- * their end timers in {@link WindowEndTimers} instead of the general timer service.
+ * their end timers in {@link WindowEndTimers} instead of the general timer service, and fire a
+ * whole window at once, taking its contents from state in one pass.
  */
 import { PlacedError } from "../../../core/errors.ts";
 import type { RichFunction } from "../../../api/functions.ts";
@@ -197,7 +198,7 @@ export class WindowOperator extends OneInputOperator<unknown> implements Trigger
         }
         if (this.lean !== null) {
           // The event-time trigger sets a timer at the end (not late: end > watermark).
-          this.lean.register(w, end, this.backend.getCurrentKey());
+          this.lean.register(w, end);
           continue;
         }
       } else state.add(value, timestamp);
@@ -323,11 +324,16 @@ export class WindowOperator extends OneInputOperator<unknown> implements Trigger
     super.processWatermark(watermark);
   }
 
-  /** Lean mode: the end of `window` for `key` is also its cleanup time. */
-  private readonly fireAtEnd = (window: Window, key: unknown): void => {
-    this.backend.setCurrentKey(key);
-    this.fire(window, window);
-    this.clearAllState(window, window, null);
+  /**
+   * Lean mode: the end of `window` is also its cleanup time for every key: takes the window's
+   * contents in one pass, then per key (current) evaluates them and clears the window function's
+   * per-window state (the event-time trigger keeps none).
+   */
+  private readonly fireAtEnd = (window: Window): void => {
+    this.contents.drain(window, (contents) => {
+      if (contents !== null) this.applyFunction(window, contents, this.single);
+      if (this.hasClear) this.clearFunctionState(window);
+    });
   };
 
   /** An event-time timer fired: ask the trigger, and clean up at the window's cleanup time. */
@@ -381,12 +387,15 @@ export class WindowOperator extends OneInputOperator<unknown> implements Trigger
       this.triggerCtx.window = window;
       this.trigger.clear(window, this.triggerCtx);
     }
-    if (this.hasClear) {
-      this.processCtx.w = window;
-      const f = this.fnSpec as { fn: { clear(ctx: WindowProcessContext): void } };
-      f.fn.clear(this.processCtx);
-    }
+    if (this.hasClear) this.clearFunctionState(window);
     set?.retireWindow(window);
+  }
+
+  /** Calls the process window function's `clear` for `window` (with its key current). */
+  private clearFunctionState(window: Window): void {
+    this.processCtx.w = window;
+    const f = this.fnSpec as { fn: { clear(ctx: WindowProcessContext): void } };
+    f.fn.clear(this.processCtx);
   }
 
   private cleanupTime(window: Window): number {
