@@ -37,7 +37,6 @@ export {
   type KeyedBroadcastContext,
   type KeyedBroadcastOnTimerContext,
   type KeyedStateFunction,
-  type StateOfDescriptor,
 } from "./api/broadcast.ts";
 export {
   OutputTag,
@@ -100,6 +99,7 @@ export {
   type AggregatingState,
   type BroadcastState,
   type ReadOnlyBroadcastState,
+  type StateOfDescriptor,
   type KeyedStateStore,
   type OperatorStateStore,
   type CheckpointedFunction,

@@ -20,19 +20,11 @@ import {
 } from "./functions.ts";
 import {
   MapStateDescriptor,
-  type AggregatingState,
-  type AggregatingStateDescriptor,
   type BroadcastState,
-  type ListState,
-  type ListStateDescriptor,
-  type MapState,
   type ReadOnlyBroadcastState,
-  type ReducingState,
-  type ReducingStateDescriptor,
   type State,
   type StateDescriptor,
-  type ValueState,
-  type ValueStateDescriptor,
+  type StateOfDescriptor,
 } from "./state.ts";
 import type { KeyFn, Transformation } from "./transformations.ts";
 
@@ -73,20 +65,6 @@ export interface KeyedBroadcastOnTimerContext<KS> extends KeyedBroadcastReadOnly
   /** Which clock the firing timer belongs to. */
   timeDomain(): TimeDomain;
 }
-
-/** The handle type a keyed state descriptor declares. */
-export type StateOfDescriptor<D> =
-  D extends ValueStateDescriptor<infer T>
-    ? ValueState<T>
-    : D extends ListStateDescriptor<infer T>
-      ? ListState<T>
-      : D extends MapStateDescriptor<infer K, infer V>
-        ? MapState<K, V>
-        : D extends ReducingStateDescriptor<infer T>
-          ? ReducingState<T>
-          : D extends AggregatingStateDescriptor<infer IN, infer _ACC, infer OUT>
-            ? AggregatingState<IN, OUT>
-            : State;
 
 /** Visits the keyed state of one key (Flink's `KeyedStateFunction`). */
 export interface KeyedStateFunction<KS, S extends State> {

@@ -205,6 +205,20 @@ export class AggregatingStateDescriptor<IN, ACC, OUT> extends StateDescriptor<
   }
 }
 
+/** The handle type a state descriptor declares (`ReducingStateDescriptor<T>` -> `ReducingState<T>`...). */
+export type StateOfDescriptor<D> =
+  D extends ValueStateDescriptor<infer T>
+    ? ValueState<T>
+    : D extends ListStateDescriptor<infer T>
+      ? ListState<T>
+      : D extends MapStateDescriptor<infer K, infer V>
+        ? MapState<K, V>
+        : D extends ReducingStateDescriptor<infer T>
+          ? ReducingState<T>
+          : D extends AggregatingStateDescriptor<infer IN, infer _ACC, infer OUT>
+            ? AggregatingState<IN, OUT>
+            : State;
+
 /** When the time-to-live of a value is (re)started. */
 export type TtlUpdateType = "OnCreateAndWrite" | "OnReadAndWrite";
 /** The update types as constants (Flink's `StateTtlConfig.UpdateType`). */

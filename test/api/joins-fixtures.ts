@@ -1,23 +1,12 @@
 /** Shared data of the join tests: seeded random events with out-of-order timestamps. */
 import type { DataStream, KeyedStream } from "strom";
+import { rng } from "./rng.ts";
 
 /** A test event: unique id, join key and event timestamp. */
 export interface Ev {
   readonly id: string;
   readonly key: string;
   readonly ts: number;
-}
-
-/** A seeded pseudo-random generator (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -173,26 +173,40 @@ describe("operator list state in user functions", () => {
   });
 });
 
+/**
+ * Runs the job `jobName`: 1..3 through an identity map (named `operatorName`) whose
+ * `initializeState` is `init`; returns the error the job fails with.
+ */
+async function initFailure(
+  jobName: string,
+  operatorName: string,
+  init: (ctx: FunctionInitializationContext) => void,
+): Promise<unknown> {
+  class Initializing extends RichMapFunction<number, number> implements CheckpointedFunction {
+    initializeState(ctx: FunctionInitializationContext): void {
+      init(ctx);
+    }
+    snapshotState(): void {}
+    map(v: number): number {
+      return v;
+    }
+  }
+  const env = threadEnv(1);
+  env
+    .fromSequence(1, 3)
+    .map(new Initializing())
+    .name(operatorName)
+    .sinkTo(() => {});
+  return rejectionOf(env.execute(jobName));
+}
+
 describe("operator state errors", () => {
   test("the same name as list and union list state fails, naming the operator", async () => {
-    class Both extends RichMapFunction<number, number> implements CheckpointedFunction {
-      initializeState(ctx: FunctionInitializationContext): void {
-        const d = new ListStateDescriptor<number>("offsets");
-        ctx.getOperatorStateStore().getListState(d);
-        ctx.getOperatorStateStore().getUnionListState(d);
-      }
-      snapshotState(): void {}
-      map(v: number): number {
-        return v;
-      }
-    }
-    const env = threadEnv(1);
-    env
-      .fromSequence(1, 3)
-      .map(new Both())
-      .name("offset-tracker")
-      .sinkTo(() => {});
-    const e = await rejectionOf(env.execute("both"));
+    const e = await initFailure("both", "offset-tracker", (ctx) => {
+      const d = new ListStateDescriptor<number>("offsets");
+      ctx.getOperatorStateStore().getListState(d);
+      ctx.getOperatorStateStore().getUnionListState(d);
+    });
     assert.ok(e instanceof JobExecutionError);
     assert.match(
       messages(e),
@@ -201,22 +215,9 @@ describe("operator state errors", () => {
   });
 
   test("a descriptor that is not a ListStateDescriptor fails, naming the operator", async () => {
-    class Wrong extends RichMapFunction<number, number> implements CheckpointedFunction {
-      initializeState(ctx: FunctionInitializationContext): void {
-        ctx.getOperatorStateStore().getListState(new ValueStateDescriptor("v") as never);
-      }
-      snapshotState(): void {}
-      map(v: number): number {
-        return v;
-      }
-    }
-    const env = threadEnv(1);
-    env
-      .fromSequence(1, 3)
-      .map(new Wrong())
-      .name("wrong-kind")
-      .sinkTo(() => {});
-    const e = await rejectionOf(env.execute("wrong"));
+    const e = await initFailure("wrong", "wrong-kind", (ctx) => {
+      ctx.getOperatorStateStore().getListState(new ValueStateDescriptor("v") as never);
+    });
     assert.match(
       messages(e),
       /getListState\(\) of the operator state of 'wrong-kind' expects a ListStateDescriptor, got ValueStateDescriptor 'v'/,
@@ -224,22 +225,9 @@ describe("operator state errors", () => {
   });
 
   test("keyed state from a non-keyed function's initialization context fails when used", async () => {
-    class KeyedInNonKeyed extends RichMapFunction<number, number> implements CheckpointedFunction {
-      initializeState(ctx: FunctionInitializationContext): void {
-        ctx.getKeyedStateStore().getState(new ValueStateDescriptor<number>("v"));
-      }
-      snapshotState(): void {}
-      map(v: number): number {
-        return v;
-      }
-    }
-    const env = threadEnv(1);
-    env
-      .fromSequence(1, 3)
-      .map(new KeyedInNonKeyed())
-      .name("not-keyed")
-      .sinkTo(() => {});
-    const e = await rejectionOf(env.execute("keyed"));
+    const e = await initFailure("keyed", "not-keyed", (ctx) => {
+      ctx.getKeyedStateStore().getState(new ValueStateDescriptor<number>("v"));
+    });
     assert.match(
       messages(e),
       /keyed state \('v'\) is only available on a keyed stream.*'not-keyed'/,

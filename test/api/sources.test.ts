@@ -15,6 +15,7 @@ import {
   TEXT_FILE_CHUNK_SIZE,
   TextFileSource,
 } from "../../src/api/sources/index.ts";
+import { rng } from "./rng.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Harness: drives readers directly, without any runtime.
@@ -143,18 +144,6 @@ async function runWithRestore<T, S>(
   const second = await startReaders(source, state, q, timers);
   await drainAll(second, timers);
   return [...first.map((r) => r.out), ...second.map((r) => r.out)];
-}
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A fresh temporary directory. */
@@ -591,7 +580,7 @@ test("TextFileSource: reads in chunks of at most 64 KiB, never the whole file", 
 });
 
 test("TextFileSource: random content matches a reference line split", async () => {
-  const rnd = prng(42);
+  const rnd = rng(42);
   const alphabet = ["a", "b", " ", "é", "ß", "日", "本", "😀", "🎉", "\r", "\t"];
   const lines: string[] = [];
   let size = 0;

@@ -75,6 +75,11 @@ class PushSource<T> implements Source<T, number> {
     this.wake = null;
     w?.();
   }
+  /** Pushes `records` and lets the job run. */
+  async send(...records: T[]): Promise<void> {
+    this.push(...records);
+    await settle();
+  }
   createReader(): SourceReader<T, number> {
     return {
       addSplits() {},
@@ -136,6 +141,25 @@ async function cancel(client: JobClient): Promise<void> {
   await client.cancel();
   const e = await rejectionOf(result);
   assert.ok(e instanceof JobCancelledError, `the job failed before it was cancelled: ${String(e)}`);
+}
+
+/**
+ * Starts a job on a manual clock: push sources `a` and `b` with their strategies, their union
+ * into a {@link probe} logging to `log`.
+ */
+async function unionJob(aStrategy: WatermarkStrategy<Ev>, bStrategy: WatermarkStrategy<Ev>) {
+  const { env, timers } = manualClockEnv(1);
+  const a = new PushSource<Ev>();
+  const b = new PushSource<Ev>();
+  const log: Seen = [];
+  env
+    .fromSource(a, aStrategy, "a")
+    .union(env.fromSource(b, bStrategy, "b"))
+    .process(probe(log))
+    .sinkTo(() => {});
+  const client = await env.executeAsync();
+  await settle();
+  return { timers, a, b, log, client };
 }
 
 const monotonous = () =>
@@ -306,8 +330,7 @@ describe("the periodic watermark interval", () => {
       let emittedAt: number | null = null;
       for (let t = 50; t <= 1000; t += 50) {
         await advanceTo(timers, t, 50);
-        src.push(ev(`at${t}`, 1000));
-        await settle();
+        await src.send(ev(`at${t}`, 1000));
         if (emittedAt === null && wmOf(log, `at${t}`) === 999) emittedAt = t;
       }
       assert.equal(emittedAt, expectedAt, how);
@@ -386,40 +409,27 @@ describe("timestamp assigner errors", () => {
 describe("idleness", () => {
   test("an idle source stops holding back the watermark once withIdleness applies", async () => {
     for (const withIdleness of [true, false]) {
-      const { env, timers } = manualClockEnv(1);
-      const a = new PushSource<Ev>();
-      const b = new PushSource<Ev>(); // never emits
-      const log: Seen = [];
       const bStrategy = withIdleness
         ? monotonous().withIdleness(Duration.ofSeconds(1))
         : monotonous();
-      env
-        .fromSource(a, monotonous(), "a")
-        .union(env.fromSource(b, bStrategy, "b"))
-        .process(probe(log))
-        .sinkTo(() => {});
-      const client = await env.executeAsync();
-      await settle();
+      // b never emits.
+      const { timers, a, log, client } = await unionJob(monotonous(), bStrategy);
       a.push(ev("a1", 1000));
       await advanceTo(timers, 200);
-      a.push(ev("a2", 2000));
-      await settle();
+      await a.send(ev("a2", 2000));
       assert.equal(wmOf(log, "a2"), -Infinity, "b holds the watermark back while active");
       await advanceTo(timers, 900);
-      a.push(ev("a3", 3000));
-      await settle();
+      await a.send(ev("a3", 3000));
       assert.equal(wmOf(log, "a3"), -Infinity, "not idle before the timeout");
       await advanceTo(timers, 1000);
-      a.push(ev("a4", 4000));
-      await settle();
+      await a.send(ev("a4", 4000));
       assert.equal(
         wmOf(log, "a4"),
         withIdleness ? 2999 : -Infinity,
         withIdleness ? "b is idle after 1 s: a alone decides" : "without idleness b holds it back",
       );
       await advanceTo(timers, 5000);
-      a.push(ev("a5", 5000));
-      await settle();
+      await a.send(ev("a5", 5000));
       assert.equal(wmOf(log, "a5"), withIdleness ? 3999 : -Infinity);
       assertNonDecreasing(log);
       await cancel(client);
@@ -427,52 +437,36 @@ describe("idleness", () => {
   });
 
   test("a source that stops emitting goes idle, and its next record makes it active again", async () => {
-    const { env, timers } = manualClockEnv(1);
-    const a = new PushSource<Ev>();
-    const b = new PushSource<Ev>();
-    const log: Seen = [];
     const strategy = monotonous().withIdleness(Duration.ofSeconds(1));
-    env
-      .fromSource(a, strategy, "a")
-      .union(env.fromSource(b, strategy, "b"))
-      .process(probe(log))
-      .sinkTo(() => {});
-    const client = await env.executeAsync();
-    await settle();
+    const { timers, a, b, log, client } = await unionJob(strategy, strategy);
     // Both emit: the watermark is the minimum.
-    const feedA = async (id: string, ts: number) => {
-      a.push(ev(id, ts));
-      await settle();
-    };
     b.push(ev("b1", 500));
-    await feedA("a1", 1000);
+    await a.send(ev("a1", 1000));
     await advanceTo(timers, 200);
-    await feedA("a2", 1000);
+    await a.send(ev("a2", 1000));
     assert.equal(wmOf(log, "a2"), 499, "min(a: 999, b: 499)");
     // a keeps emitting every 100 ms; b says nothing more: idle 1 s after its last record
     // (detected within one watermark interval more).
     let ts = 1000;
     for (let t = 300; t <= 1400; t += 100) {
       await advanceTo(timers, t);
-      await feedA(`a@${t}`, (ts += 100));
+      await a.send(ev(`a@${t}`, (ts += 100)));
     }
     assert.equal(wmOf(log, "a@1100"), 499, "b is not idle within 1 s of its last record");
     assert.equal(wmOf(log, "a@1400"), 2099, "b idle: a's watermark (2200 - 1) decides");
     // b comes back behind the current watermark: active again, but it does not pull the
     // watermark back (it rejoins the minimum once it has caught up).
-    b.push(ev("b2", 600));
-    await settle();
+    await b.send(ev("b2", 600));
     await advanceTo(timers, 1600);
-    await feedA("a3", ts + 100);
+    await a.send(ev("a3", ts + 100));
     assert.ok(wmOf(log, "b2") >= 2099, "no step back for b's late record");
     assert.equal(wmOf(log, "a3"), 2199, "b (599) is behind and not aligned: a decides");
     // b catches up: now it takes part in the minimum again.
-    b.push(ev("b3", 2500));
-    await settle();
+    await b.send(ev("b3", 2500));
     await advanceTo(timers, 1800);
-    await feedA("a4", 9000);
+    await a.send(ev("a4", 9000));
     await advanceTo(timers, 2000);
-    await feedA("a5", 9000);
+    await a.send(ev("a5", 9000));
     assert.equal(wmOf(log, "a5"), 2499, "b is active and aligned again: min(a: 8999, b: 2499)");
     assertNonDecreasing(log);
     await cancel(client);
@@ -493,25 +487,18 @@ describe("idleness", () => {
       .sinkTo(() => {});
     const client = await env.executeAsync();
     await settle();
-    a.push(ev("a1", 1000));
-    await settle();
+    await a.send(ev("a1", 1000));
     await advanceTo(timers, 400);
-    a.push(ev("a2", 1000));
-    await settle();
+    await a.send(ev("a2", 1000));
     assert.equal(wmOf(log, "a2"), -Infinity);
     await advanceTo(timers, 600);
-    a.push(ev("a3", 2000));
-    await settle();
+    await a.send(ev("a3", 2000));
     assert.equal(wmOf(log, "a3"), 999, "b's assigner is idle after 600 ms without records");
     assertNonDecreasing(log);
     await cancel(client);
   });
 
   test("custom generators can mark their output idle and active", async () => {
-    const { env, timers } = manualClockEnv(1);
-    const a = new PushSource<Ev>();
-    const b = new PushSource<Ev>();
-    const log: Seen = [];
     // b's generator: idle on a "bye" event, watermark = timestamp on "punct" events.
     const bStrategy = WatermarkStrategy.forGenerator<Ev>(() => ({
       onEvent(e, ts, out) {
@@ -521,34 +508,22 @@ describe("idleness", () => {
       },
       onPeriodicEmit() {},
     })).withTimestampAssigner((e) => e.ts);
-    env
-      .fromSource(a, monotonous(), "a")
-      .union(env.fromSource(b, bStrategy, "b"))
-      .process(probe(log))
-      .sinkTo(() => {});
-    const client = await env.executeAsync();
-    await settle();
+    const { timers, a, b, log, client } = await unionJob(monotonous(), bStrategy);
     b.push(ev("b1", 100, true));
     a.push(ev("a1", 5000));
     await advanceTo(timers, 200);
-    a.push(ev("a2", 5000));
-    await settle();
+    await a.send(ev("a2", 5000));
     assert.equal(wmOf(log, "a2"), 100, "min(a: 4999, b: 100)");
-    b.push(ev("bye", 150));
-    await settle();
-    a.push(ev("a3", 5000));
-    await settle();
+    await b.send(ev("bye", 150));
+    await a.send(ev("a3", 5000));
     assert.equal(wmOf(log, "a3"), 4999, "b marked itself idle");
     // A record makes b active again (not aligned: 100 < 4999); its watermark rejoins when it
     // catches up.
-    b.push(ev("hello", 160));
-    await settle();
-    b.push(ev("b2", 7000, true));
-    await settle();
+    await b.send(ev("hello", 160));
+    await b.send(ev("b2", 7000, true));
     a.push(ev("a4", 9000));
     await advanceTo(timers, 400);
-    a.push(ev("a5", 9000));
-    await settle();
+    await a.send(ev("a5", 9000));
     assert.equal(wmOf(log, "a5"), 7000, "b active again: min(a: 8999, b: 7000)");
     assertNonDecreasing(log);
     await cancel(client);
@@ -577,28 +552,23 @@ describe("idleness", () => {
     await settle();
     a.push(ev("a1", 1000));
     await advanceTo(timers, 1500);
-    a.push(ev("a2", 2000));
-    await settle();
+    await a.send(ev("a2", 2000));
     assert.equal(wmOf(log, "a2"), -Infinity, "b1 is idle but b2 is not: T holds P back");
     await advanceTo(timers, 3000);
-    a.push(ev("a3", 3000));
-    await settle();
+    await a.send(ev("a3", 3000));
     assert.equal(wmOf(log, "a3"), 1999, "T's inputs are all idle: T is idle, a decides");
     await advanceTo(timers, 3200);
-    a.push(ev("a4", 4000));
-    await settle();
+    await a.send(ev("a4", 4000));
     assert.equal(wmOf(log, "a4"), 2999);
     // b2 comes back: T becomes active again. Its watermark (-Infinity) is behind P's, so P's
     // watermark does not go back; once T has caught up it holds P back again.
-    b2.push(ev("late", 500));
-    await settle();
+    await b2.send(ev("late", 500));
     assert.ok(wmOf(log, "late") >= 2999, "the late record does not move P's watermark back");
     b2.push(ev("b2-1", 10_000));
     await advanceTo(timers, 3400); // b2 (and T) at 9999, ahead of P: T is aligned again
     a.push(ev("a5", 20_000));
     await advanceTo(timers, 3600);
-    a.push(ev("a6", 20_000));
-    await settle();
+    await a.send(ev("a6", 20_000));
     assert.equal(wmOf(log, "a6"), 9999, "T is active again and aligned: min(a: 19999, T: 9999)");
     assertNonDecreasing(log);
     assertNonDecreasing(mapped);

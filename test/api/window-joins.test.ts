@@ -45,6 +45,17 @@ function timed(env: StreamExecutionEnvironment, events: Ev[]): DataStream<Ev> {
   return env.fromCollection(events).rebalance().assignTimestampsAndWatermarks(strategy);
 }
 
+/** `left` joined with `right` (both {@link timed}) on the key; a window comes next. */
+function joinByKey(env: StreamExecutionEnvironment, left: Ev[], right: Ev[]) {
+  return timed(env, left)
+    .join(timed(env, right))
+    .where((e) => e.key)
+    .equalTo((e) => e.key);
+}
+
+/** The join function of most tests: `leftId|rightId`. */
+const pairIds = (a: Ev, b: Ev): string => `${a.id}|${b.id}`;
+
 interface Win {
   name: string;
   size: number;
@@ -120,13 +131,7 @@ describe("window join", () => {
         const { left, right } = data(p * 7 + w.size);
         const env = threadEnv(p);
         const sink = new RecordingSink<string>();
-        timed(env, left)
-          .join(timed(env, right))
-          .where((e) => e.key)
-          .equalTo((e) => e.key)
-          .window(assignerOf(w))
-          .apply((a: Ev, b: Ev) => `${a.id}|${b.id}`)
-          .sinkTo(sink);
+        joinByKey(env, left, right).window(assignerOf(w)).apply(pairIds).sinkTo(sink);
         await env.execute();
         const expected = bruteJoin(left, right, w);
         assert.ok(expected.length > 300, `enough pairs (${expected.length})`);
@@ -140,13 +145,7 @@ describe("window join", () => {
     for (const p of [1, 4]) {
       const env = threadEnv(p, { runtimeMode: RuntimeExecutionMode.BATCH });
       const sink = new RecordingSink<string>();
-      timed(env, left)
-        .join(timed(env, right))
-        .where((e) => e.key)
-        .equalTo((e) => e.key)
-        .window(assignerOf(w))
-        .apply((a: Ev, b: Ev) => `${a.id}|${b.id}`)
-        .sinkTo(sink);
+      joinByKey(env, left, right).window(assignerOf(w)).apply(pairIds).sinkTo(sink);
       await env.execute();
       assertSameMultiset(withTimestamps(sink), bruteJoin(left, right, w), `parallelism ${p}`);
     }
@@ -219,14 +218,11 @@ describe("window join settings", () => {
     for (const p of PARALLELISMS) {
       const env = threadEnv(p);
       const evicted = new RecordingSink<string>();
-      const joined = timed(env, left)
-        .join(timed(env, right))
-        .where((e) => e.key)
-        .equalTo((e) => e.key)
+      const joined = joinByKey(env, left, right)
         .window(assignerOf(w))
         .evictor(TimeEvictor.of(Duration.ofMillis(5)))
         .allowedLateness(Duration.ofMillis(7))
-        .apply((a: Ev, b: Ev) => `${a.id}|${b.id}`);
+        .apply(pairIds);
       joined.sinkTo(evicted);
       const spec = joined.getTransformation() as unknown as {
         operator: { allowedLateness: number };
@@ -234,13 +230,10 @@ describe("window join settings", () => {
       assert.equal(spec.operator.allowedLateness, 7);
       // A global window firing only at the end of input: every pair of a key.
       const global = new RecordingSink<string>();
-      timed(env, left)
-        .join(timed(env, right))
-        .where((e) => e.key)
-        .equalTo((e) => e.key)
+      joinByKey(env, left, right)
         .window(GlobalWindows.create())
         .trigger(new EndOfStreamTrigger())
-        .apply((a: Ev, b: Ev) => `${a.id}|${b.id}`)
+        .apply(pairIds)
         .sinkTo(global);
       await env.execute();
       assertSameMultiset(withTimestamps(evicted), expected, `evictor, parallelism ${p}`);

@@ -29,7 +29,8 @@ import {
   rejectionOf,
   threadEnv,
 } from "./harness.ts";
-import { orderedEvents, punctuatedStream, rng, windowStart, type Ev } from "./windows-support.ts";
+import { rng } from "./rng.ts";
+import { orderedEvents, punctuatedStream, windowStart, type Ev } from "./windows-support.ts";
 
 /** Emits `[key, start, end, sum, count]` for every firing. */
 class Fired extends ProcessWindowFunction<

@@ -14,7 +14,8 @@ import {
   TumblingProcessingTimeWindows,
   WatermarkStrategy,
   type Collector,
-  type ManualTimerScheduler,
+  type DataStream,
+  type KeyedStream,
   type ProcessWindowFunctionContext,
   type TimeWindow,
 } from "strom";
@@ -35,39 +36,64 @@ class Describe extends ProcessWindowFunction<Pair, string, string, TimeWindow> {
   }
 }
 
-async function moveTo(timers: ManualTimerScheduler, t: number): Promise<void> {
-  await settle();
-  timers.advanceTo(t);
-  await settle();
+/** What a {@link runWindowed} job's steps drive: the source, the sink and the manual clock. */
+interface Driver<R> {
+  source: QueueSource<Pair>;
+  sink: RecordingSink<R>;
+  /** Lets the job run, moves the clock to `t`, and lets it run again. */
+  moveTo(t: number): Promise<void>;
+}
+
+/**
+ * Runs `window` over a keyed (by `p[0]`) queue source on a manual clock at `parallelism`, with
+ * `steps` pushing records, moving the clock and checking the sink; then ends the source.
+ */
+async function runWindowed<R>(
+  parallelism: number,
+  window: (keyed: KeyedStream<Pair, string>) => DataStream<R>,
+  steps: (d: Driver<R>) => Promise<void>,
+): Promise<void> {
+  const { env, timers } = manualClockEnv(parallelism);
+  const source = new QueueSource<Pair>();
+  const sink = new RecordingSink<R>();
+  window(
+    env.fromSource(source, WatermarkStrategy.noWatermarks(), "queue").keyBy((p) => p[0]),
+  ).sinkTo(sink);
+  const client = await env.executeAsync();
+  const moveTo = async (t: number): Promise<void> => {
+    await settle();
+    timers.advanceTo(t);
+    await settle();
+  };
+  try {
+    await steps({ source, sink, moveTo });
+  } finally {
+    source.end();
+  }
+  await client.getJobExecutionResult();
 }
 
 describe("processing-time windows", () => {
   test("tumbling windows fire when the clock passes their end, stamped with end - 1", async () => {
-    const { env, timers } = manualClockEnv(2);
-    const source = new QueueSource<Pair>();
-    const sink = new RecordingSink<Pair>();
-    env
-      .fromSource(source, WatermarkStrategy.noWatermarks(), "queue")
-      .keyBy((p) => p[0])
-      .window(TumblingProcessingTimeWindows.of(100))
-      .reduce((a, b) => [a[0], a[1] + b[1]])
-      .sinkTo(sink);
-    const client = await env.executeAsync();
-    try {
+    const window = (keyed: KeyedStream<Pair, string>) =>
+      keyed
+        .window(TumblingProcessingTimeWindows.of(100))
+        .reduce((a, b): Pair => [a[0], a[1] + b[1]]);
+    await runWindowed(2, window, async ({ source, sink, moveTo }) => {
       await settle();
       source.push(["a", 1], ["b", 2]);
-      await moveTo(timers, 50);
+      await moveTo(50);
       source.push(["a", 3]);
-      await moveTo(timers, 98);
+      await moveTo(98);
       assert.deepEqual(sink.all(), [], "nothing before processing time reaches 99");
-      await moveTo(timers, 99);
+      await moveTo(99);
       assert.deepEqual(sink.all().sort(), [
         ["a", 4],
         ["b", 2],
       ]);
-      await moveTo(timers, 120);
+      await moveTo(120);
       source.push(["a", 5]); // window [100,200)
-      await moveTo(timers, 250);
+      await moveTo(250);
       assert.deepEqual(
         sink.all().filter((p) => p[1] === 5),
         [["a", 5]],
@@ -77,89 +103,55 @@ describe("processing-time windows", () => {
         timestamps.sort((x, y) => x! - y!),
         [99, 99, 199],
       );
-    } finally {
-      source.end();
-    }
-    await client.getJobExecutionResult();
+    });
   });
 
   test("sliding windows of processing time", async () => {
-    const { env, timers } = manualClockEnv(1);
-    const source = new QueueSource<Pair>();
-    const sink = new RecordingSink<string>();
-    env
-      .fromSource(source, WatermarkStrategy.noWatermarks(), "queue")
-      .keyBy((p) => p[0])
-      .window(SlidingProcessingTimeWindows.of(100, 50))
-      .process(new Describe())
-      .sinkTo(sink);
-    const client = await env.executeAsync();
-    try {
-      await moveTo(timers, 60);
+    const window = (keyed: KeyedStream<Pair, string>) =>
+      keyed.window(SlidingProcessingTimeWindows.of(100, 50)).process(new Describe());
+    await runWindowed(1, window, async ({ source, sink, moveTo }) => {
+      await moveTo(60);
       source.push(["a", 1]); // in [0,100) and [50,150)
-      await moveTo(timers, 120);
+      await moveTo(120);
       source.push(["a", 2]); // in [50,150) and [100,200)
-      await moveTo(timers, 300);
+      await moveTo(300);
       assert.deepEqual(sink.all(), ["a[0,100):1", "a[50,150):1,2", "a[100,200):2"]);
-    } finally {
-      source.end();
-    }
-    await client.getJobExecutionResult();
+    });
   });
 
   test("sessions merge while elements come within the gap, and fire after it", async () => {
-    const { env, timers } = manualClockEnv(2);
-    const source = new QueueSource<Pair>();
-    const sink = new RecordingSink<string>();
-    env
-      .fromSource(source, WatermarkStrategy.noWatermarks(), "queue")
-      .keyBy((p) => p[0])
-      .window(ProcessingTimeSessionWindows.withGap(100))
-      .process(new Describe())
-      .sinkTo(sink);
-    const client = await env.executeAsync();
-    try {
+    const window = (keyed: KeyedStream<Pair, string>) =>
+      keyed.window(ProcessingTimeSessionWindows.withGap(100)).process(new Describe());
+    await runWindowed(2, window, async ({ source, sink, moveTo }) => {
       await settle();
       source.push(["a", 1], ["b", 1]);
-      await moveTo(timers, 80);
+      await moveTo(80);
       source.push(["a", 2]); // [80,180) merges with [0,100)
-      await moveTo(timers, 99);
+      await moveTo(99);
       assert.deepEqual(sink.all(), ["b[0,100):1"]);
-      await moveTo(timers, 170);
+      await moveTo(170);
       source.push(["a", 3]); // [170,270) merges: [0,270)
-      await moveTo(timers, 268);
+      await moveTo(268);
       assert.deepEqual(sink.all(), ["b[0,100):1"]);
-      await moveTo(timers, 269);
+      await moveTo(269);
       assert.deepEqual(sink.all().sort(), ["a[0,270):1,2,3", "b[0,100):1"]);
-    } finally {
-      source.end();
-    }
-    await client.getJobExecutionResult();
+    });
   });
 
   test("ContinuousProcessingTimeTrigger fires every interval and at the window end", async () => {
-    const { env, timers } = manualClockEnv(1);
-    const source = new QueueSource<Pair>();
-    const sink = new RecordingSink<string>();
-    env
-      .fromSource(source, WatermarkStrategy.noWatermarks(), "queue")
-      .keyBy((p) => p[0])
-      .window(TumblingProcessingTimeWindows.of(100))
-      .trigger(ContinuousProcessingTimeTrigger.of(30))
-      .process(new Describe())
-      .sinkTo(sink);
-    const client = await env.executeAsync();
-    try {
-      await moveTo(timers, 5);
+    const window = (keyed: KeyedStream<Pair, string>) =>
+      keyed
+        .window(TumblingProcessingTimeWindows.of(100))
+        .trigger(ContinuousProcessingTimeTrigger.of(30))
+        .process(new Describe());
+    await runWindowed(1, window, async ({ source, sink, moveTo }) => {
+      await moveTo(5);
       source.push(["a", 1]);
-      await moveTo(timers, 40); // fires at 30
+      await moveTo(40); // fires at 30
       source.push(["a", 2]);
-      await moveTo(timers, 100); // fires at 60, 90 and 99
+      await moveTo(100); // fires at 60, 90 and 99
       assert.deepEqual(sink.all(), ["a[0,100):1", "a[0,100):1,2", "a[0,100):1,2", "a[0,100):1,2"]);
-    } finally {
-      source.end();
-    }
-    await client.getJobExecutionResult();
+    });
   });
 
   test("BATCH mode: pending processing-time windows fire at the end of input", async () => {

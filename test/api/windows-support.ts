@@ -8,24 +8,13 @@ import {
   type StreamExecutionEnvironment,
   type WatermarkOutput,
 } from "strom";
+import { rng } from "./rng.ts";
 
 /** A keyed event with a value and an event timestamp. */
 export interface Ev {
   readonly key: string;
   readonly value: number;
   readonly ts: number;
-}
-
-/** A small deterministic pseudo-random generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `n` events over `keys` keys with increasing timestamps from `start` (steps of 0..`step`). */

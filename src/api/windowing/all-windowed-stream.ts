@@ -3,25 +3,19 @@
  * As in Flink, it runs with parallelism 1: the stream is keyed by a constant internally, so every
  * window of the whole stream is evaluated in one place.
  */
-import type { DurationLike } from "../../core/duration.ts";
 import type { DataStream, KeyedStream, SingleOutputStreamOperator } from "../datastream.ts";
-import { byAggregation, fieldAggregation } from "../field-aggregations.ts";
-import {
-  requireMethod,
-  type AggregateFunction,
-  type OutputTag,
-  type ReduceFunction,
-} from "../functions.ts";
+import { requireMethod, type AggregateFunction, type ReduceFunction } from "../functions.ts";
 import { GlobalWindows, type WindowAssigner } from "./assigners.ts";
-import { CountEvictor, type Evictor } from "./evictors.ts";
-import type { WindowContentsSpec, WindowFunctionSpec } from "./spec.ts";
-import { CountTrigger, PurgingTrigger, type Trigger } from "./triggers.ts";
-import { WindowConfiguration, functionName } from "./window-configuration.ts";
+import { CountEvictor } from "./evictors.ts";
+import type { WindowContentsSpec } from "./spec.ts";
+import { CountTrigger, PurgingTrigger } from "./triggers.ts";
+import { functionName } from "./window-configuration.ts";
 import {
   ProcessAllWindowFunction,
   type AllWindowFunction,
   type AllWindowFunctionLambda,
 } from "./window-functions.ts";
+import { WindowedStreamBase, type WindowedStreamKinds } from "./windowed-stream-base.ts";
 import type { GlobalWindow, Window } from "./windows.ts";
 
 /** A window function of a non-keyed stream: an AllWindowFunction (object or lambda) or a ProcessAllWindowFunction. */
@@ -35,39 +29,23 @@ function nullKey(): number {
   return 0;
 }
 
-/** The spec of an all-window function. */
-function allFunction(fn: unknown): { spec: WindowFunctionSpec; name: string } {
-  if (fn instanceof ProcessAllWindowFunction)
-    return { spec: { kind: "processAll", fn }, name: functionName(fn, "process") };
-  if (typeof fn === "function")
-    return {
-      spec: { kind: "allWindow", fn: { apply: fn as AllWindowFunctionLambda<any, any, any> } },
-      name: "apply",
-    };
-  if (
-    fn !== null &&
-    typeof fn === "object" &&
-    typeof (fn as { process?: unknown }).process === "function"
-  )
-    return {
-      spec: { kind: "processAll", fn: fn as ProcessAllWindowFunction<any, any, any> },
-      name: functionName(fn, "process"),
-    };
-  requireMethod(fn, "apply", "AllWindowFunction (or ProcessAllWindowFunction)");
-  return {
-    spec: { kind: "allWindow", fn: fn as AllWindowFunction<any, any, any> },
-    name: functionName(fn, "apply"),
-  };
-}
+/** How a non-keyed windowed stream names itself and tells its window functions apart. */
+const KINDS: WindowedStreamKinds = {
+  stream: "AllWindowedStream",
+  prefix: "AllWindow",
+  processClass: ProcessAllWindowFunction,
+  process: "processAll",
+  apply: "allWindow",
+  expected: "AllWindowFunction (or ProcessAllWindowFunction)",
+};
 
 /** A non-keyed stream cut into windows; a window operation ends it. */
-export class AllWindowedStream<T, W extends Window> {
+export class AllWindowedStream<T, W extends Window> extends WindowedStreamBase<T, W> {
   private readonly input: KeyedStream<T, number>;
-  private readonly config: WindowConfiguration<T, W>;
 
   /** Created by `DataStream.windowAll`. */
   constructor(input: DataStream<T>, assigner: WindowAssigner<T, W>) {
-    this.config = new WindowConfiguration<T, W>(assigner, "AllWindowedStream");
+    super(assigner, KINDS);
     this.input = input.keyBy(nullKey);
   }
 
@@ -80,30 +58,6 @@ export class AllWindowedStream<T, W extends Window> {
     const w = new AllWindowedStream<T, GlobalWindow>(input, GlobalWindows.create());
     if (slide === undefined) return w.trigger(PurgingTrigger.of(CountTrigger.of(size)));
     return w.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
-  }
-
-  /** Sets the trigger that decides when windows fire (replacing the assigner's default). */
-  trigger(trigger: Trigger<T, W>): this {
-    this.config.setTrigger(trigger);
-    return this;
-  }
-
-  /** Sets an evictor that removes elements before/after the window function. */
-  evictor(evictor: Evictor<T, W>): this {
-    this.config.setEvictor(evictor);
-    return this;
-  }
-
-  /** Keeps event-time windows for `lateness` after their end; late elements re-fire them. */
-  allowedLateness(lateness: DurationLike): this {
-    this.config.setAllowedLateness(lateness);
-    return this;
-  }
-
-  /** Sends elements too late for all their windows to the side output `outputTag`. */
-  sideOutputLateData(outputTag: OutputTag<T>): this {
-    this.config.setLateDataTag(outputTag);
-    return this;
   }
 
   /** Reduces the elements of each window to one value, incrementally. */
@@ -149,41 +103,12 @@ export class AllWindowedStream<T, W extends Window> {
     return this.build({ kind: "list" }, fn, null);
   }
 
-  /** Sum of a numeric field per window; other fields keep the first element's values. */
-  sum(field: string | number): SingleOutputStreamOperator<T> {
-    return this.reduce(fieldAggregation<T>(field, "sum"));
-  }
-  /** Minimum of a field per window; other fields keep the first element's values. */
-  min(field: string | number): SingleOutputStreamOperator<T> {
-    return this.reduce(fieldAggregation<T>(field, "min"));
-  }
-  /** Maximum of a field per window; other fields keep the first element's values. */
-  max(field: string | number): SingleOutputStreamOperator<T> {
-    return this.reduce(fieldAggregation<T>(field, "max"));
-  }
-  /** The element with the minimum field value per window (the first one on ties, or the last with first=false). */
-  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
-    return this.reduce(byAggregation<T>(field, "min", first));
-  }
-  /** The element with the maximum field value per window (the first one on ties, or the last with first=false). */
-  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
-    return this.reduce(byAggregation<T>(field, "max", first));
-  }
-
   private build<R>(
     contents: WindowContentsSpec,
     windowFunction: unknown,
     contentsName: string | null,
   ): SingleOutputStreamOperator<R> {
-    let spec: WindowFunctionSpec = { kind: "pass" };
-    let name = contentsName ?? "";
-    if (windowFunction !== undefined) {
-      const f = allFunction(windowFunction);
-      spec = f.spec;
-      name = contentsName === null ? f.name : `${contentsName}, ${f.name}`;
-    }
-    return this.input
-      .transform<R>(this.config.operatorName("AllWindow", name), this.config.spec(contents, spec))
-      .setParallelism(1);
+    const { name, spec } = this.operator(contents, windowFunction, contentsName);
+    return this.input.transform<R>(name, spec).setParallelism(1);
   }
 }

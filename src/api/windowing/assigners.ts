@@ -53,8 +53,53 @@ export function missingTimestamp(assigner: WindowAssigner<unknown, Window>): Err
   );
 }
 
+/** The time `assigner` puts an element at: its timestamp (event time) or the processing time. */
+function assignedTime(
+  assigner: WindowAssigner<any, TimeWindow>,
+  timestamp: number,
+  ctx: WindowAssignerContext | undefined,
+): number {
+  if (!assigner.isEventTime()) return ctx!.getCurrentProcessingTime();
+  if (timestamp === -Infinity) throw missingTimestamp(assigner);
+  return timestamp;
+}
+
+/** The default trigger of an event-time or a processing-time assigner. */
+function timeTrigger(eventTime: boolean): Trigger<any, TimeWindow> {
+  return eventTime ? EventTimeTrigger.create() : ProcessingTimeTrigger.create();
+}
+
+/** Base of tumbling and sliding assigners: the windows of an element's timestamp or of processing time. */
+abstract class TimeWindows extends WindowAssigner<unknown, TimeWindow> {
+  private readonly eventTime: boolean;
+
+  /** `eventTime`: windows of event time, else of processing time. */
+  protected constructor(eventTime: boolean) {
+    super();
+    this.eventTime = eventTime;
+  }
+  /** The windows containing `time`. */
+  protected abstract windowsAt(time: number): readonly TimeWindow[];
+  /** The windows of the element's timestamp (event time) or of the current processing time. */
+  assignWindows(
+    _e: unknown,
+    timestamp: number,
+    ctx?: WindowAssignerContext,
+  ): readonly TimeWindow[] {
+    return this.windowsAt(assignedTime(this, timestamp, ctx));
+  }
+  /** {@link EventTimeTrigger} or {@link ProcessingTimeTrigger}. */
+  getDefaultTrigger(): Trigger<any, TimeWindow> {
+    return timeTrigger(this.eventTime);
+  }
+  /** Whether windows are of event time. */
+  isEventTime(): boolean {
+    return this.eventTime;
+  }
+}
+
 /** Base of tumbling assigners: remembers the last window, so a run of elements reuses it. */
-abstract class TumblingWindows extends WindowAssigner<unknown, TimeWindow> {
+abstract class TumblingWindows extends TimeWindows {
   /** Window length, ms. */
   protected readonly size: number;
   /** Shift of the window starts, ms. */
@@ -62,16 +107,21 @@ abstract class TumblingWindows extends WindowAssigner<unknown, TimeWindow> {
   private lastStart = NaN;
   private last: readonly TimeWindow[] | null = null;
 
-  /** Checks and keeps the size and offset. */
-  protected constructor(size: DurationLike, offset: DurationLike, what: string) {
-    super();
+  /** Checks and keeps the size and offset; `eventTime`: windows of event or processing time. */
+  protected constructor(
+    size: DurationLike,
+    offset: DurationLike,
+    what: string,
+    eventTime: boolean,
+  ) {
+    super(eventTime);
     this.size = toMillis(size, `${what} size`, 1);
     this.offset = toMillis(offset, `${what} offset`, -Infinity);
     if (Math.abs(this.offset) >= this.size)
       throw new RangeError(`${what} parameters must satisfy abs(offset) < size`);
   }
   /** The window starting at `start` (the same array as last time when it is the same window). */
-  protected windowAt(timestamp: number): readonly TimeWindow[] {
+  protected windowsAt(timestamp: number): readonly TimeWindow[] {
     const start = TimeWindow.getWindowStartWithOffset(timestamp, this.offset, this.size);
     if (start !== this.lastStart || this.last === null) {
       this.lastStart = start;
@@ -93,24 +143,7 @@ abstract class TumblingWindows extends WindowAssigner<unknown, TimeWindow> {
 export class TumblingEventTimeWindows extends TumblingWindows {
   /** Windows of length `size`, starting at multiples of `size` plus `offset`. */
   static of(size: DurationLike, offset: DurationLike = 0): TumblingEventTimeWindows {
-    return new TumblingEventTimeWindows(size, offset, "TumblingEventTimeWindows");
-  }
-  /** The window containing `timestamp`. */
-  assignWindows(
-    _e: unknown,
-    timestamp: number,
-    _ctx?: WindowAssignerContext,
-  ): readonly TimeWindow[] {
-    if (timestamp === -Infinity) throw missingTimestamp(this);
-    return this.windowAt(timestamp);
-  }
-  /** {@link EventTimeTrigger}. */
-  getDefaultTrigger(): Trigger<any, TimeWindow> {
-    return EventTimeTrigger.create();
-  }
-  /** Event time. */
-  isEventTime(): boolean {
-    return true;
+    return new TumblingEventTimeWindows(size, offset, "TumblingEventTimeWindows", true);
   }
 }
 
@@ -118,24 +151,12 @@ export class TumblingEventTimeWindows extends TumblingWindows {
 export class TumblingProcessingTimeWindows extends TumblingWindows {
   /** Windows of length `size`, starting at multiples of `size` plus `offset`. */
   static of(size: DurationLike, offset: DurationLike = 0): TumblingProcessingTimeWindows {
-    return new TumblingProcessingTimeWindows(size, offset, "TumblingProcessingTimeWindows");
-  }
-  /** The window containing the current processing time. */
-  assignWindows(_e: unknown, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.windowAt(ctx.getCurrentProcessingTime());
-  }
-  /** {@link ProcessingTimeTrigger}. */
-  getDefaultTrigger(): Trigger<any, TimeWindow> {
-    return ProcessingTimeTrigger.create();
-  }
-  /** Processing time. */
-  isEventTime(): boolean {
-    return false;
+    return new TumblingProcessingTimeWindows(size, offset, "TumblingProcessingTimeWindows", false);
   }
 }
 
 /** Base of sliding assigners. */
-abstract class SlidingWindows extends WindowAssigner<unknown, TimeWindow> {
+abstract class SlidingWindows extends TimeWindows {
   /** Window length, ms. */
   protected readonly size: number;
   /** Distance between window starts, ms. */
@@ -143,14 +164,15 @@ abstract class SlidingWindows extends WindowAssigner<unknown, TimeWindow> {
   /** Shift of the window starts, ms. */
   protected readonly offset: number;
 
-  /** Checks and keeps the parameters. */
+  /** Checks and keeps the parameters; `eventTime`: windows of event or processing time. */
   protected constructor(
     size: DurationLike,
     slide: DurationLike,
     offset: DurationLike,
     what: string,
+    eventTime: boolean,
   ) {
-    super();
+    super(eventTime);
     this.size = toMillis(size, `${what} size`, 1);
     this.slide = toMillis(slide, `${what} slide`, 1);
     this.offset = toMillis(offset, `${what} offset`, -Infinity);
@@ -187,24 +209,7 @@ export class SlidingEventTimeWindows extends SlidingWindows {
     slide: DurationLike,
     offset: DurationLike = 0,
   ): SlidingEventTimeWindows {
-    return new SlidingEventTimeWindows(size, slide, offset, "SlidingEventTimeWindows");
-  }
-  /** The windows containing `timestamp`. */
-  assignWindows(
-    _e: unknown,
-    timestamp: number,
-    _ctx?: WindowAssignerContext,
-  ): readonly TimeWindow[] {
-    if (timestamp === -Infinity) throw missingTimestamp(this);
-    return this.windowsAt(timestamp);
-  }
-  /** {@link EventTimeTrigger}. */
-  getDefaultTrigger(): Trigger<any, TimeWindow> {
-    return EventTimeTrigger.create();
-  }
-  /** Event time. */
-  isEventTime(): boolean {
-    return true;
+    return new SlidingEventTimeWindows(size, slide, offset, "SlidingEventTimeWindows", true);
   }
 }
 
@@ -216,19 +221,13 @@ export class SlidingProcessingTimeWindows extends SlidingWindows {
     slide: DurationLike,
     offset: DurationLike = 0,
   ): SlidingProcessingTimeWindows {
-    return new SlidingProcessingTimeWindows(size, slide, offset, "SlidingProcessingTimeWindows");
-  }
-  /** The windows containing the current processing time. */
-  assignWindows(_e: unknown, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.windowsAt(ctx.getCurrentProcessingTime());
-  }
-  /** {@link ProcessingTimeTrigger}. */
-  getDefaultTrigger(): Trigger<any, TimeWindow> {
-    return ProcessingTimeTrigger.create();
-  }
-  /** Processing time. */
-  isEventTime(): boolean {
-    return false;
+    return new SlidingProcessingTimeWindows(
+      size,
+      slide,
+      offset,
+      "SlidingProcessingTimeWindows",
+      false,
+    );
   }
 }
 
@@ -247,11 +246,17 @@ abstract class SessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
   protected readonly gap: number | null;
   /** Gap per element, or null with a fixed gap. */
   protected readonly extractor: SessionWindowTimeGapExtractor<T> | null;
+  private readonly eventTime: boolean;
 
-  /** A fixed gap or an extractor. */
-  protected constructor(gap: number | null, extractor: GapExtractorLike<T> | null) {
+  /** A fixed gap or an extractor; `eventTime`: sessions of event or processing time. */
+  protected constructor(
+    gap: number | null,
+    extractor: GapExtractorLike<T> | null,
+    eventTime: boolean,
+  ) {
     super();
     this.gap = gap;
+    this.eventTime = eventTime;
     if (extractor === null) this.extractor = null;
     else if (typeof extractor === "function") this.extractor = { extract: extractor };
     else if (extractor && typeof extractor.extract === "function") this.extractor = extractor;
@@ -270,6 +275,18 @@ abstract class SessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
     }
     return [new TimeWindow(time, time + gap)];
   }
+  /** The session starting at the element's timestamp (event time) or the processing time. */
+  assignWindows(element: T, timestamp: number, ctx?: WindowAssignerContext): readonly TimeWindow[] {
+    return this.sessionAt(element, assignedTime(this, timestamp, ctx));
+  }
+  /** {@link EventTimeTrigger} or {@link ProcessingTimeTrigger}. */
+  getDefaultTrigger(): Trigger<any, TimeWindow> {
+    return timeTrigger(this.eventTime);
+  }
+  /** Whether sessions are of event time. */
+  isEventTime(): boolean {
+    return this.eventTime;
+  }
   /** Merges overlapping sessions. */
   mergeWindows(windows: readonly TimeWindow[], callback: MergeCallback<TimeWindow>): void {
     TimeWindow.mergeWindows(windows, callback);
@@ -284,28 +301,15 @@ abstract class SessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
 export class EventTimeSessionWindows<T = unknown> extends SessionWindows<T> {
   /** Sessions closed by `gap` of inactivity. */
   static withGap<T = unknown>(gap: DurationLike): EventTimeSessionWindows<T> {
-    return new EventTimeSessionWindows<T>(toMillis(gap, "EventTimeSessionWindows gap", 1), null);
+    return new EventTimeSessionWindows<T>(
+      toMillis(gap, "EventTimeSessionWindows gap", 1),
+      null,
+      true,
+    );
   }
   /** Sessions with a gap chosen per element. */
   static withDynamicGap<T>(extractor: GapExtractorLike<T>): EventTimeSessionWindows<T> {
-    return new EventTimeSessionWindows<T>(null, extractor);
-  }
-  /** The session `[timestamp, timestamp + gap)`. */
-  assignWindows(
-    element: T,
-    timestamp: number,
-    _ctx?: WindowAssignerContext,
-  ): readonly TimeWindow[] {
-    if (timestamp === -Infinity) throw missingTimestamp(this);
-    return this.sessionAt(element, timestamp);
-  }
-  /** {@link EventTimeTrigger}. */
-  getDefaultTrigger(): Trigger<any, TimeWindow> {
-    return EventTimeTrigger.create();
-  }
-  /** Event time. */
-  isEventTime(): boolean {
-    return true;
+    return new EventTimeSessionWindows<T>(null, extractor, true);
   }
 }
 
@@ -316,23 +320,12 @@ export class ProcessingTimeSessionWindows<T = unknown> extends SessionWindows<T>
     return new ProcessingTimeSessionWindows<T>(
       toMillis(gap, "ProcessingTimeSessionWindows gap", 1),
       null,
+      false,
     );
   }
   /** Sessions with a gap chosen per element. */
   static withDynamicGap<T>(extractor: GapExtractorLike<T>): ProcessingTimeSessionWindows<T> {
-    return new ProcessingTimeSessionWindows<T>(null, extractor);
-  }
-  /** The session `[now, now + gap)`. */
-  assignWindows(element: T, _ts: number, ctx: WindowAssignerContext): readonly TimeWindow[] {
-    return this.sessionAt(element, ctx.getCurrentProcessingTime());
-  }
-  /** {@link ProcessingTimeTrigger}. */
-  getDefaultTrigger(): Trigger<any, TimeWindow> {
-    return ProcessingTimeTrigger.create();
-  }
-  /** Processing time. */
-  isEventTime(): boolean {
-    return false;
+    return new ProcessingTimeSessionWindows<T>(null, extractor, false);
   }
 }
 

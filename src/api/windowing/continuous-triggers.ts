@@ -5,7 +5,16 @@
  */
 import { toMillis, type DurationLike } from "../../core/duration.ts";
 import { ReducingStateDescriptor, ValueStateDescriptor, type ReducingState } from "../state.ts";
-import { Trigger, TriggerResult, type OnMergeContext, type TriggerContext } from "./triggers.ts";
+import {
+  ElementTrigger,
+  Trigger,
+  TriggerResult,
+  eventTimeTimers,
+  processingTimeTimers,
+  type OnMergeContext,
+  type TriggerContext,
+  type TriggerTimers,
+} from "./triggers.ts";
 import type { Window } from "./windows.ts";
 
 /** The distance between two data points (Flink's `DeltaFunction`). */
@@ -28,120 +37,29 @@ export function toDeltaFunction<T>(fn: DeltaFunctionLike<T>, where: string): Del
 const min = (a: number, b: number): number => Math.min(a, b);
 
 /**
- * Fires every `interval` of event time within the window (aligned to multiples of the interval)
- * and at the end of the window.
+ * The periodic timer of the continuous triggers, in one time domain: the earliest next firing
+ * time is kept per key and window, and each firing sets the next one (capped at the window's end).
  */
-export class ContinuousEventTimeTrigger<W extends Window = Window> extends Trigger<unknown, W> {
+abstract class ContinuousTrigger<W extends Window> extends Trigger<unknown, W> {
   private readonly interval: number;
+  private readonly timers: TriggerTimers;
   private readonly stateDesc = new ReducingStateDescriptor<number>("fire-time", min, "number");
 
-  private constructor(interval: number) {
+  /** A trigger firing every `interval` ms of `timers`' time domain. */
+  protected constructor(interval: number, timers: TriggerTimers) {
     super();
     this.interval = interval;
+    this.timers = timers;
   }
-  /** Fires every `interval` of event time. */
-  static of<W extends Window = Window>(interval: DurationLike): ContinuousEventTimeTrigger<W> {
-    return new ContinuousEventTimeTrigger<W>(
-      toMillis(interval, "ContinuousEventTimeTrigger interval", 1),
-    );
-  }
-  /** Sets the end-of-window timer and, for the first element, the first periodic one. */
-  onElement(_e: unknown, timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
-    if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
-    ctx.registerEventTimeTimer(window.maxTimestamp());
+  /** Sets the first periodic timer (aligned to the interval, from `time`) unless one is set. */
+  protected registerFirst(time: number, window: W, ctx: TriggerContext): void {
     const fireTimestamp = ctx.getPartitionedState(this.stateDesc);
     if (fireTimestamp.get() === null) {
-      this.registerNext(timestamp - (timestamp % this.interval), window, ctx, fireTimestamp);
-    }
-    return TriggerResult.CONTINUE;
-  }
-  /** Fires at the end of the window and at every periodic timer (setting the next one). */
-  onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
-    if (time === window.maxTimestamp()) return TriggerResult.FIRE;
-    const fireTimestampState = ctx.getPartitionedState(this.stateDesc);
-    const fireTimestamp = fireTimestampState.get();
-    if (fireTimestamp !== null && fireTimestamp === time) {
-      fireTimestampState.clear();
-      this.registerNext(time, window, ctx, fireTimestampState);
-      return TriggerResult.FIRE;
-    }
-    return TriggerResult.CONTINUE;
-  }
-  /** Ignores processing time. */
-  onProcessingTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  /** Deletes the periodic timer and its state. */
-  clear(_w: W, ctx: TriggerContext): void {
-    const state = ctx.getPartitionedState(this.stateDesc);
-    const t = state.get();
-    if (t !== null) {
-      ctx.deleteEventTimeTimer(t);
-      state.clear();
+      this.registerNext(time - (time % this.interval), window, ctx, fireTimestamp);
     }
   }
-  /** Supports merging. */
-  override canMerge(): boolean {
-    return true;
-  }
-  /** Keeps the earliest periodic timer of the merged windows. */
-  override onMerge(_w: W, ctx: OnMergeContext): void {
-    ctx.mergePartitionedState(this.stateDesc);
-    const next = ctx.getPartitionedState(this.stateDesc).get();
-    if (next !== null) ctx.registerEventTimeTimer(next);
-  }
-  /** `ContinuousEventTimeTrigger(interval)`. */
-  override toString(): string {
-    return `ContinuousEventTimeTrigger(${this.interval})`;
-  }
-  private registerNext(
-    time: number,
-    window: W,
-    ctx: TriggerContext,
-    state: ReducingState<number>,
-  ): void {
-    const next = Math.min(time + this.interval, window.maxTimestamp());
-    state.add(next);
-    ctx.registerEventTimeTimer(next);
-  }
-}
-
-/**
- * Fires every `interval` of processing time while the window has elements (aligned to multiples
- * of the interval), and at the end of the window.
- */
-export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends Trigger<
-  unknown,
-  W
-> {
-  private readonly interval: number;
-  private readonly stateDesc = new ReducingStateDescriptor<number>("fire-time", min, "number");
-
-  private constructor(interval: number) {
-    super();
-    this.interval = interval;
-  }
-  /** Fires every `interval` of processing time. */
-  static of<W extends Window = Window>(interval: DurationLike): ContinuousProcessingTimeTrigger<W> {
-    return new ContinuousProcessingTimeTrigger<W>(
-      toMillis(interval, "ContinuousProcessingTimeTrigger interval", 1),
-    );
-  }
-  /** Sets the first periodic timer for the first element. */
-  onElement(_e: unknown, _ts: number, window: W, ctx: TriggerContext): TriggerResult {
-    const fireTimestamp = ctx.getPartitionedState(this.stateDesc);
-    const now = ctx.getCurrentProcessingTime();
-    if (fireTimestamp.get() === null) {
-      this.registerNext(now - (now % this.interval), window, ctx, fireTimestamp);
-    }
-    return TriggerResult.CONTINUE;
-  }
-  /** Ignores event time. */
-  onEventTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  /** Fires at every periodic timer and sets the next one. */
-  onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
+  /** Fires if `time` is the periodic timer, setting the next one. */
+  protected onPeriodicTimer(time: number, window: W, ctx: TriggerContext): TriggerResult {
     const state = ctx.getPartitionedState(this.stateDesc);
     if (state.get() === time) {
       state.clear();
@@ -155,7 +73,7 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
     const state = ctx.getPartitionedState(this.stateDesc);
     const t = state.get();
     if (t !== null) {
-      ctx.deleteProcessingTimeTimer(t);
+      this.timers.delete(ctx, t);
       state.clear();
     }
   }
@@ -167,11 +85,11 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   override onMerge(_w: W, ctx: OnMergeContext): void {
     ctx.mergePartitionedState(this.stateDesc);
     const next = ctx.getPartitionedState(this.stateDesc).get();
-    if (next !== null) ctx.registerProcessingTimeTimer(next);
+    if (next !== null) this.timers.register(ctx, next);
   }
-  /** `ContinuousProcessingTimeTrigger(interval)`. */
+  /** `ContinuousEventTimeTrigger(interval)` or `ContinuousProcessingTimeTrigger(interval)`. */
   override toString(): string {
-    return `ContinuousProcessingTimeTrigger(${this.interval})`;
+    return `${this.constructor.name}(${this.interval})`;
   }
   private registerNext(
     time: number,
@@ -181,7 +99,70 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
   ): void {
     const next = Math.min(time + this.interval, window.maxTimestamp());
     state.add(next);
-    ctx.registerProcessingTimeTimer(next);
+    this.timers.register(ctx, next);
+  }
+}
+
+/**
+ * Fires every `interval` of event time within the window (aligned to multiples of the interval)
+ * and at the end of the window.
+ */
+export class ContinuousEventTimeTrigger<W extends Window = Window> extends ContinuousTrigger<W> {
+  private constructor(interval: number) {
+    super(interval, eventTimeTimers);
+  }
+  /** Fires every `interval` of event time. */
+  static of<W extends Window = Window>(interval: DurationLike): ContinuousEventTimeTrigger<W> {
+    return new ContinuousEventTimeTrigger<W>(
+      toMillis(interval, "ContinuousEventTimeTrigger interval", 1),
+    );
+  }
+  /** Sets the end-of-window timer and, for the first element, the first periodic one. */
+  onElement(_e: unknown, timestamp: number, window: W, ctx: TriggerContext): TriggerResult {
+    if (window.maxTimestamp() <= ctx.getCurrentWatermark()) return TriggerResult.FIRE;
+    ctx.registerEventTimeTimer(window.maxTimestamp());
+    this.registerFirst(timestamp, window, ctx);
+    return TriggerResult.CONTINUE;
+  }
+  /** Fires at the end of the window and at every periodic timer (setting the next one). */
+  onEventTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
+    if (time === window.maxTimestamp()) return TriggerResult.FIRE;
+    return this.onPeriodicTimer(time, window, ctx);
+  }
+  /** Ignores processing time. */
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+}
+
+/**
+ * Fires every `interval` of processing time while the window has elements (aligned to multiples
+ * of the interval), and at the end of the window.
+ */
+export class ContinuousProcessingTimeTrigger<
+  W extends Window = Window,
+> extends ContinuousTrigger<W> {
+  private constructor(interval: number) {
+    super(interval, processingTimeTimers);
+  }
+  /** Fires every `interval` of processing time. */
+  static of<W extends Window = Window>(interval: DurationLike): ContinuousProcessingTimeTrigger<W> {
+    return new ContinuousProcessingTimeTrigger<W>(
+      toMillis(interval, "ContinuousProcessingTimeTrigger interval", 1),
+    );
+  }
+  /** Sets the first periodic timer for the first element. */
+  onElement(_e: unknown, _ts: number, window: W, ctx: TriggerContext): TriggerResult {
+    this.registerFirst(ctx.getCurrentProcessingTime(), window, ctx);
+    return TriggerResult.CONTINUE;
+  }
+  /** Ignores event time. */
+  onEventTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
+  }
+  /** Fires at every periodic timer and sets the next one. */
+  onProcessingTime(time: number, window: W, ctx: TriggerContext): TriggerResult {
+    return this.onPeriodicTimer(time, window, ctx);
   }
 }
 
@@ -189,10 +170,10 @@ export class ContinuousProcessingTimeTrigger<W extends Window = Window> extends 
  * Fires when an element's delta to the element of the last firing (or the first element) exceeds
  * `threshold`; that element becomes the new reference.
  */
-export class DeltaTrigger<T, W extends Window = Window> extends Trigger<T, W> {
+export class DeltaTrigger<T, W extends Window = Window> extends ElementTrigger<T, W> {
   private readonly threshold: number;
   private readonly deltaFunction: DeltaFunction<T>;
-  private readonly stateDesc: ValueStateDescriptor<T>;
+  protected readonly stateDesc: ValueStateDescriptor<T>;
 
   private constructor(threshold: number, deltaFunction: DeltaFunction<T>, type: string | null) {
     super();
@@ -227,18 +208,6 @@ export class DeltaTrigger<T, W extends Window = Window> extends Trigger<T, W> {
       return TriggerResult.FIRE;
     }
     return TriggerResult.CONTINUE;
-  }
-  /** Ignores event time. */
-  onEventTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  /** Ignores processing time. */
-  onProcessingTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  /** Drops the reference element. */
-  clear(_w: W, ctx: TriggerContext): void {
-    ctx.getPartitionedState(this.stateDesc).clear();
   }
   /** `DeltaTrigger(threshold)`. */
   override toString(): string {

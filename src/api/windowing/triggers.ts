@@ -4,20 +4,7 @@
  * built-ins (event time, processing time, count, purging, never, end of stream). Continuous and
  * delta triggers are in `continuous-triggers.ts`.
  */
-import {
-  ReducingStateDescriptor,
-  type AggregatingState,
-  type AggregatingStateDescriptor,
-  type ListState,
-  type ListStateDescriptor,
-  type MapState,
-  type MapStateDescriptor,
-  type ReducingState,
-  type State,
-  type StateDescriptor,
-  type ValueState,
-  type ValueStateDescriptor,
-} from "../state.ts";
+import { ReducingStateDescriptor, type StateDescriptor, type StateOfDescriptor } from "../state.ts";
 import type { Window } from "./windows.ts";
 
 /** What a trigger decides for a window. */
@@ -62,20 +49,6 @@ export class TriggerResult {
   }
 }
 
-/** The state handle a descriptor declares (`ReducingStateDescriptor<T>` -> `ReducingState<T>`...). */
-export type StateOf<D> =
-  D extends ValueStateDescriptor<infer T>
-    ? ValueState<T>
-    : D extends ListStateDescriptor<infer T>
-      ? ListState<T>
-      : D extends MapStateDescriptor<infer K, infer V>
-        ? MapState<K, V>
-        : D extends ReducingStateDescriptor<infer T>
-          ? ReducingState<T>
-          : D extends AggregatingStateDescriptor<infer IN, any, infer OUT>
-            ? AggregatingState<IN, OUT>
-            : State;
-
 /** What a trigger may do: read time, set timers of the window, and keep state per key and window. */
 export interface TriggerContext {
   /** Current processing time. */
@@ -91,7 +64,9 @@ export interface TriggerContext {
   /** Deletes an event-time timer of this window. */
   deleteEventTimeTimer(time: number): void;
   /** State scoped to the current key and this window. */
-  getPartitionedState<D extends StateDescriptor<any, any>>(stateDescriptor: D): StateOf<D>;
+  getPartitionedState<D extends StateDescriptor<any, any>>(
+    stateDescriptor: D,
+  ): StateOfDescriptor<D>;
 }
 
 /** The context of {@link Trigger.onMerge}: adds merging of the merged windows' state. */
@@ -127,8 +102,53 @@ export abstract class Trigger<T, W extends Window> {
   }
 }
 
+/** The timers of one time domain as a trigger uses them: current time, register, delete. */
+export interface TriggerTimers {
+  /** The domain's current time. */
+  now(ctx: TriggerContext): number;
+  /** Registers a timer of the window at `time`. */
+  register(ctx: TriggerContext, time: number): void;
+  /** Deletes the window's timer at `time`. */
+  delete(ctx: TriggerContext, time: number): void;
+}
+
+/** Event-time timers (the watermark is the current time). */
+export const eventTimeTimers: TriggerTimers = {
+  now: (ctx) => ctx.getCurrentWatermark(),
+  register: (ctx, time) => ctx.registerEventTimeTimer(time),
+  delete: (ctx, time) => ctx.deleteEventTimeTimer(time),
+};
+
+/** Processing-time timers. */
+export const processingTimeTimers: TriggerTimers = {
+  now: (ctx) => ctx.getCurrentProcessingTime(),
+  register: (ctx, time) => ctx.registerProcessingTimeTimer(time),
+  delete: (ctx, time) => ctx.deleteProcessingTimeTimer(time),
+};
+
+/** Fires at the end of the window in one time domain; merging re-registers the end timer. */
+abstract class EndOfWindowTrigger extends Trigger<unknown, Window> {
+  /** The time domain of the end-of-window timer. */
+  protected abstract readonly timers: TriggerTimers;
+  /** Deletes the end-of-window timer. */
+  clear(window: Window, ctx: TriggerContext): void {
+    this.timers.delete(ctx, window.maxTimestamp());
+  }
+  /** Supports merging. */
+  override canMerge(): boolean {
+    return true;
+  }
+  /** Sets a timer at the end of the merged window unless the domain's time passed it. */
+  override onMerge(window: Window, ctx: OnMergeContext): void {
+    const end = window.maxTimestamp();
+    if (end > this.timers.now(ctx)) this.timers.register(ctx, end);
+  }
+}
+
 /** Fires once the watermark passes the end of the window (default of event-time assigners). */
-export class EventTimeTrigger extends Trigger<unknown, Window> {
+export class EventTimeTrigger extends EndOfWindowTrigger {
+  /** Event-time timers. */
+  protected readonly timers = eventTimeTimers;
   /** A new event-time trigger. */
   static create(): EventTimeTrigger {
     return new EventTimeTrigger();
@@ -147,23 +167,12 @@ export class EventTimeTrigger extends Trigger<unknown, Window> {
   onProcessingTime(): TriggerResult {
     return TriggerResult.CONTINUE;
   }
-  /** Deletes the end-of-window timer. */
-  clear(window: Window, ctx: TriggerContext): void {
-    ctx.deleteEventTimeTimer(window.maxTimestamp());
-  }
-  /** Supports merging. */
-  override canMerge(): boolean {
-    return true;
-  }
-  /** Sets a timer at the end of the merged window unless the watermark passed it. */
-  override onMerge(window: Window, ctx: OnMergeContext): void {
-    const end = window.maxTimestamp();
-    if (end > ctx.getCurrentWatermark()) ctx.registerEventTimeTimer(end);
-  }
 }
 
 /** Fires when processing time reaches the end of the window (default of processing-time assigners). */
-export class ProcessingTimeTrigger extends Trigger<unknown, Window> {
+export class ProcessingTimeTrigger extends EndOfWindowTrigger {
+  /** Processing-time timers. */
+  protected readonly timers = processingTimeTimers;
   /** A new processing-time trigger. */
   static create(): ProcessingTimeTrigger {
     return new ProcessingTimeTrigger();
@@ -181,27 +190,35 @@ export class ProcessingTimeTrigger extends Trigger<unknown, Window> {
   onProcessingTime(): TriggerResult {
     return TriggerResult.FIRE;
   }
-  /** Deletes the end-of-window timer. */
-  clear(window: Window, ctx: TriggerContext): void {
-    ctx.deleteProcessingTimeTimer(window.maxTimestamp());
+}
+
+/**
+ * A trigger that decides on elements alone: it ignores both kinds of time and keeps one state per
+ * key and window, which `clear` drops.
+ */
+export abstract class ElementTrigger<T, W extends Window> extends Trigger<T, W> {
+  /** The trigger's state. */
+  protected abstract readonly stateDesc: StateDescriptor<any, any>;
+  /** Ignores event time. */
+  onEventTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
   }
-  /** Supports merging. */
-  override canMerge(): boolean {
-    return true;
+  /** Ignores processing time. */
+  onProcessingTime(): TriggerResult {
+    return TriggerResult.CONTINUE;
   }
-  /** Sets a timer at the end of the merged window unless processing time passed it. */
-  override onMerge(window: Window, ctx: OnMergeContext): void {
-    const end = window.maxTimestamp();
-    if (end > ctx.getCurrentProcessingTime()) ctx.registerProcessingTimeTimer(end);
+  /** Drops the state. */
+  clear(_w: W, ctx: TriggerContext): void {
+    ctx.getPartitionedState(this.stateDesc).clear();
   }
 }
 
 const sum = (a: number, b: number): number => a + b;
 
 /** Fires every `maxCount` elements of a window (the count is kept per key and window). */
-export class CountTrigger<W extends Window = Window> extends Trigger<unknown, W> {
+export class CountTrigger<W extends Window = Window> extends ElementTrigger<unknown, W> {
   private readonly maxCount: number;
-  private readonly stateDesc = new ReducingStateDescriptor<number>("count", sum, "number");
+  protected readonly stateDesc = new ReducingStateDescriptor<number>("count", sum, "number");
 
   private constructor(maxCount: number) {
     super();
@@ -222,18 +239,6 @@ export class CountTrigger<W extends Window = Window> extends Trigger<unknown, W>
       return TriggerResult.FIRE;
     }
     return TriggerResult.CONTINUE;
-  }
-  /** Ignores event time. */
-  onEventTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  /** Ignores processing time. */
-  onProcessingTime(): TriggerResult {
-    return TriggerResult.CONTINUE;
-  }
-  /** Drops the count. */
-  clear(_w: W, ctx: TriggerContext): void {
-    ctx.getPartitionedState(this.stateDesc).clear();
   }
   /** Supports merging. */
   override canMerge(): boolean {

@@ -3,25 +3,19 @@
  * methods: `trigger`, `evictor`, `allowedLateness`, `sideOutputLateData`, then one of `reduce`,
  * `aggregate`, `apply`, `process` or a field aggregation, which adds the window operator.
  */
-import type { DurationLike } from "../../core/duration.ts";
 import type { KeyedStream, SingleOutputStreamOperator } from "../datastream.ts";
-import { byAggregation, fieldAggregation } from "../field-aggregations.ts";
-import {
-  requireMethod,
-  type AggregateFunction,
-  type OutputTag,
-  type ReduceFunction,
-} from "../functions.ts";
+import { requireMethod, type AggregateFunction, type ReduceFunction } from "../functions.ts";
 import { GlobalWindows, type WindowAssigner } from "./assigners.ts";
-import { CountEvictor, type Evictor } from "./evictors.ts";
-import type { WindowContentsSpec, WindowFunctionSpec } from "./spec.ts";
-import { CountTrigger, PurgingTrigger, type Trigger } from "./triggers.ts";
-import { WindowConfiguration, functionName } from "./window-configuration.ts";
+import { CountEvictor } from "./evictors.ts";
+import type { WindowContentsSpec } from "./spec.ts";
+import { CountTrigger, PurgingTrigger } from "./triggers.ts";
+import { functionName } from "./window-configuration.ts";
 import {
   ProcessWindowFunction,
   type WindowFunction,
   type WindowFunctionLambda,
 } from "./window-functions.ts";
+import { WindowedStreamBase, type WindowedStreamKinds } from "./windowed-stream-base.ts";
 import type { GlobalWindow, Window } from "./windows.ts";
 
 /** A window function of a keyed stream: a WindowFunction (object or lambda) or a ProcessWindowFunction. */
@@ -30,40 +24,24 @@ export type KeyedWindowFunctionLike<IN, OUT, KEY, W extends Window> =
   | WindowFunctionLambda<IN, OUT, KEY, W>
   | ProcessWindowFunction<IN, OUT, KEY, W>;
 
-/** The spec of a keyed window function. */
-function keyedFunction(fn: unknown): { spec: WindowFunctionSpec; name: string } {
-  if (fn instanceof ProcessWindowFunction)
-    return { spec: { kind: "process", fn }, name: functionName(fn, "process") };
-  if (typeof fn === "function")
-    return {
-      spec: { kind: "window", fn: { apply: fn as WindowFunctionLambda<any, any, any, any> } },
-      name: "apply",
-    };
-  if (
-    fn !== null &&
-    typeof fn === "object" &&
-    typeof (fn as { process?: unknown }).process === "function"
-  )
-    return {
-      spec: { kind: "process", fn: fn as ProcessWindowFunction<any, any, any, any> },
-      name: functionName(fn, "process"),
-    };
-  requireMethod(fn, "apply", "WindowFunction (or ProcessWindowFunction)");
-  return {
-    spec: { kind: "window", fn: fn as WindowFunction<any, any, any, any> },
-    name: functionName(fn, "apply"),
-  };
-}
+/** How a keyed windowed stream names itself and tells its window functions apart. */
+const KINDS: WindowedStreamKinds = {
+  stream: "WindowedStream",
+  prefix: "Window",
+  processClass: ProcessWindowFunction,
+  process: "process",
+  apply: "window",
+  expected: "WindowFunction (or ProcessWindowFunction)",
+};
 
 /** A keyed stream cut into windows; a window operation ends it. */
-export class WindowedStream<T, K, W extends Window> {
+export class WindowedStream<T, K, W extends Window> extends WindowedStreamBase<T, W> {
   private readonly input: KeyedStream<T, K>;
-  private readonly config: WindowConfiguration<T, W>;
 
   /** Created by `KeyedStream.window`. */
   constructor(input: KeyedStream<T, K>, assigner: WindowAssigner<T, W>) {
+    super(assigner, KINDS);
     this.input = input;
-    this.config = new WindowConfiguration<T, W>(assigner, "WindowedStream");
   }
 
   /** Count windows of a keyed stream (`KeyedStream.countWindow`): tumbling, or sliding by `slide`. */
@@ -75,30 +53,6 @@ export class WindowedStream<T, K, W extends Window> {
     const w = new WindowedStream<T, K, GlobalWindow>(input, GlobalWindows.create());
     if (slide === undefined) return w.trigger(PurgingTrigger.of(CountTrigger.of(size)));
     return w.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
-  }
-
-  /** Sets the trigger that decides when windows fire (replacing the assigner's default). */
-  trigger(trigger: Trigger<T, W>): this {
-    this.config.setTrigger(trigger);
-    return this;
-  }
-
-  /** Sets an evictor that removes elements before/after the window function. */
-  evictor(evictor: Evictor<T, W>): this {
-    this.config.setEvictor(evictor);
-    return this;
-  }
-
-  /** Keeps event-time windows for `lateness` after their end; late elements re-fire them. */
-  allowedLateness(lateness: DurationLike): this {
-    this.config.setAllowedLateness(lateness);
-    return this;
-  }
-
-  /** Sends elements too late for all their windows to the side output `outputTag`. */
-  sideOutputLateData(outputTag: OutputTag<T>): this {
-    this.config.setLateDataTag(outputTag);
-    return this;
   }
 
   /** Reduces the elements of each window to one value, incrementally. */
@@ -144,42 +98,12 @@ export class WindowedStream<T, K, W extends Window> {
     return this.build({ kind: "list" }, fn, null);
   }
 
-  /** Sum of a numeric field per window; other fields keep the first element's values. */
-  sum(field: string | number): SingleOutputStreamOperator<T> {
-    return this.reduce(fieldAggregation<T>(field, "sum"));
-  }
-  /** Minimum of a field per window; other fields keep the first element's values. */
-  min(field: string | number): SingleOutputStreamOperator<T> {
-    return this.reduce(fieldAggregation<T>(field, "min"));
-  }
-  /** Maximum of a field per window; other fields keep the first element's values. */
-  max(field: string | number): SingleOutputStreamOperator<T> {
-    return this.reduce(fieldAggregation<T>(field, "max"));
-  }
-  /** The element with the minimum field value per window (the first one on ties, or the last with first=false). */
-  minBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
-    return this.reduce(byAggregation<T>(field, "min", first));
-  }
-  /** The element with the maximum field value per window (the first one on ties, or the last with first=false). */
-  maxBy(field: string | number, first = true): SingleOutputStreamOperator<T> {
-    return this.reduce(byAggregation<T>(field, "max", first));
-  }
-
   private build<R>(
     contents: WindowContentsSpec,
     windowFunction: unknown,
     contentsName: string | null,
   ): SingleOutputStreamOperator<R> {
-    let spec: WindowFunctionSpec = { kind: "pass" };
-    let name = contentsName ?? "";
-    if (windowFunction !== undefined) {
-      const f = keyedFunction(windowFunction);
-      spec = f.spec;
-      name = contentsName === null ? f.name : `${contentsName}, ${f.name}`;
-    }
-    return this.input.transform<R>(
-      this.config.operatorName("Window", name),
-      this.config.spec(contents, spec),
-    );
+    const { name, spec } = this.operator(contents, windowFunction, contentsName);
+    return this.input.transform<R>(name, spec);
   }
 }

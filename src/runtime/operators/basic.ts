@@ -2,7 +2,7 @@
 import type { FlatMapFunction, ProcessFunction, RichFunction } from "../../api/functions.ts";
 import type { TimestampAssigner, WatermarkStrategy } from "../../api/watermarks.ts";
 import { MAX_WATERMARK, NO_TIMESTAMP } from "../events.ts";
-import { WatermarkEmitter } from "./event-time.ts";
+import type { WatermarkEmitter } from "./event-time.ts";
 import { processHarness, ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
 import { OneInputOperator, type FusionStep } from "./operator.ts";
 
@@ -134,22 +134,12 @@ export class TimestampsAndWatermarksOperator extends OneInputOperator<unknown> {
   }
   /** Creates the generator; starts periodic emission and idleness detection. */
   override open(): void {
-    this.emitter = new WatermarkEmitter(
+    this.emitter = this.createWatermarkEmitter(
       this.strategy,
-      this.ctx,
-      {
-        watermark: (ts) => {
-          this.currentWatermark = ts;
-          this.output.emitWatermark(ts);
-        },
-        status: (idle) => {
-          this.outputIdle = idle;
-          this.output.emitWatermarkStatus(idle);
-        },
-        userError: (e) => this.userError(e),
-        recordCount: () => this.recordsIn,
+      () => this.recordsIn,
+      (idle) => {
+        this.outputIdle = idle;
       },
-      this.ctx.operatorName,
     );
     this.emitter.start();
   }

@@ -10,7 +10,13 @@ import type {
   KeyedBroadcastProcessFunction,
   KeyedStateFunction,
 } from "../../api/broadcast.ts";
-import type { Collector, OutputTag, TimeDomain, TimerService } from "../../api/functions.ts";
+import type {
+  Collector,
+  OutputTag,
+  RichFunction,
+  TimeDomain,
+  TimerService,
+} from "../../api/functions.ts";
 import type {
   BroadcastState,
   MapStateDescriptor,
@@ -186,31 +192,43 @@ class KeyedContextImpl extends ContextImpl {
   }
 }
 
-/** Applies a {@link BroadcastProcessFunction} (input 1: non-keyed side, input 2: broadcast side). */
-export class BroadcastProcessOperator extends TwoInputOperator<unknown, unknown> {
-  private readonly fn: BroadcastProcessFunction<unknown, unknown, unknown>;
+/** The per-element methods of a broadcast process function, with the contexts of its sides. */
+interface SideFunctions<R, W> {
+  processElement(value: unknown, ctx: R, out: Collector<unknown>): void;
+  processBroadcastElement(value: unknown, ctx: W, out: Collector<unknown>): void;
+}
+
+/**
+ * Base of the broadcast operators: registers the declared broadcast states and hands each element
+ * to the function with the context of its side (`R`: read-only, `W`: writable).
+ */
+abstract class BroadcastOperatorBase<
+  R extends BaseContext,
+  W extends BaseContext,
+  F extends SideFunctions<R, W> & RichFunction,
+> extends TwoInputOperator<unknown, unknown> {
+  protected readonly fn: F;
   private readonly descriptors: readonly MapStateDescriptor<unknown, unknown>[];
-  private collector!: TimestampedCollector<unknown>;
-  private readCtx!: ReadOnlyContextImpl;
-  private writeCtx!: ContextImpl;
+  protected collector!: TimestampedCollector<unknown>;
+  protected readCtx!: R;
+  protected writeCtx!: W;
 
   /** Creates the operator for `fn` and the declared broadcast states. */
-  constructor(
-    fn: BroadcastProcessFunction<unknown, unknown, unknown>,
-    descriptors: readonly MapStateDescriptor<unknown, unknown>[],
-  ) {
+  constructor(fn: F, descriptors: readonly MapStateDescriptor<unknown, unknown>[]) {
     super();
     this.fn = fn;
     this.descriptors = descriptors;
     this.userFunction = fn;
   }
 
+  /** The contexts of the non-broadcast and the broadcast side (created in `open`). */
+  protected abstract createContexts(host: Host): [R, W];
+
   /** Registers the broadcast states, builds the contexts and opens the function. */
   override open(): void | Promise<void> {
     const host = hostOf(this.output, this.ctx, this.descriptors, () => this.currentWatermark);
     this.collector = new TimestampedCollector(this.output);
-    this.readCtx = new ReadOnlyContextImpl(host);
-    this.writeCtx = new ContextImpl(host);
+    [this.readCtx, this.writeCtx] = this.createContexts(host);
     return super.open();
   }
 
@@ -237,31 +255,32 @@ export class BroadcastProcessOperator extends TwoInputOperator<unknown, unknown>
   }
 }
 
+/** Applies a {@link BroadcastProcessFunction} (input 1: non-keyed side, input 2: broadcast side). */
+export class BroadcastProcessOperator extends BroadcastOperatorBase<
+  ReadOnlyContextImpl,
+  ContextImpl,
+  BroadcastProcessFunction<unknown, unknown, unknown>
+> {
+  /** Plain read-only and writable contexts. */
+  protected createContexts(host: Host): [ReadOnlyContextImpl, ContextImpl] {
+    return [new ReadOnlyContextImpl(host), new ContextImpl(host)];
+  }
+}
+
 /** Applies a {@link KeyedBroadcastProcessFunction} (input 1: keyed side, input 2: broadcast side). */
 export class KeyedBroadcastProcessOperator
-  extends TwoInputOperator<unknown, unknown>
+  extends BroadcastOperatorBase<
+    KeyedReadOnlyContextImpl,
+    KeyedContextImpl,
+    KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>
+  >
   implements Triggerable<VoidNamespace>
 {
-  private readonly fn: KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>;
-  private readonly descriptors: readonly MapStateDescriptor<unknown, unknown>[];
-  private collector!: TimestampedCollector<unknown>;
-  private readCtx!: KeyedReadOnlyContextImpl;
-  private writeCtx!: KeyedContextImpl;
   private backend!: KeyedStateBackend;
+  private timers!: TimerService;
   private noKey = "";
 
-  /** Creates the operator for `fn` and the declared broadcast states. */
-  constructor(
-    fn: KeyedBroadcastProcessFunction<unknown, unknown, unknown, unknown>,
-    descriptors: readonly MapStateDescriptor<unknown, unknown>[],
-  ) {
-    super();
-    this.fn = fn;
-    this.descriptors = descriptors;
-    this.userFunction = fn;
-  }
-
-  /** Registers the broadcast states, sets up keyed timers and opens the function. */
+  /** Checks for a keyed first input, sets up keyed timers, then opens as any broadcast operator. */
   override open(): void | Promise<void> {
     const op = this.ctx;
     if (op.keyedBackend === null || op.timeServiceManager === null) {
@@ -271,39 +290,24 @@ export class KeyedBroadcastProcessOperator
     }
     this.backend = op.keyedBackend;
     this.noKey = `processBroadcastElement() has no current key, so keyed state and timers cannot be used there; use ctx.applyToKeyedState(descriptor, fn) to visit the state of every key`;
-    const timers = op.timeServiceManager.getInternalTimerService<VoidNamespace>(
-      "user-timers",
-      () => 0,
-      this,
+    this.timers = new KeyedTimerService(
+      op.timeServiceManager.getInternalTimerService<VoidNamespace>("user-timers", () => 0, this),
     );
-    const host = hostOf(this.output, op, this.descriptors, () => this.currentWatermark);
-    this.collector = new TimestampedCollector(this.output);
-    this.readCtx = new KeyedReadOnlyContextImpl(host, this.backend, new KeyedTimerService(timers));
-    this.writeCtx = new KeyedContextImpl(host, this.backend, op.operatorName, this.noKey);
     return super.open();
   }
 
-  /** An element of the keyed side (the task has made its key current). */
-  processElement1(value: unknown, timestamp: number): void {
-    this.collector.timestamp = timestamp;
-    this.readCtx.ts = timestamp;
-    try {
-      this.fn.processElement(value, this.readCtx, this.collector);
-    } catch (e) {
-      throw this.userError(e);
-    }
+  /** Keyed contexts: key, timers and state of the current key, or of all keys on the broadcast side. */
+  protected createContexts(host: Host): [KeyedReadOnlyContextImpl, KeyedContextImpl] {
+    return [
+      new KeyedReadOnlyContextImpl(host, this.backend, this.timers),
+      new KeyedContextImpl(host, this.backend, this.ctx.operatorName, this.noKey),
+    ];
   }
 
   /** An element of the broadcast side: no current key (a stale one must not leak in). */
-  processElement2(value: unknown, timestamp: number): void {
+  override processElement2(value: unknown, timestamp: number): void {
     this.backend.clearCurrentKey(this.noKey);
-    this.collector.timestamp = timestamp;
-    this.writeCtx.ts = timestamp;
-    try {
-      this.fn.processBroadcastElement(value, this.writeCtx, this.collector);
-    } catch (e) {
-      throw this.userError(e);
-    }
+    super.processElement2(value, timestamp);
   }
 
   /** An event-time timer fired (its key is current). */

@@ -8,7 +8,6 @@ import type {
   KeyedOnTimerContext,
   KeyedProcessFunction,
   KeyedCoProcessFunction,
-  OutputTag,
   TimeDomain,
   TimerService,
 } from "../../api/functions.ts";
@@ -16,7 +15,7 @@ import { NO_TIMESTAMP } from "../events.ts";
 import type { Output } from "../output.ts";
 import { VOID_NAMESPACE, type VoidNamespace } from "../state/keyed-backend.ts";
 import type { InternalTimer, InternalTimerService, Triggerable } from "../state/timers.ts";
-import { TimestampedCollector } from "./functions-support.ts";
+import { ProcessContextImpl, TimestampedCollector } from "./functions-support.ts";
 import { OneInputOperator, TwoInputOperator, type OperatorContext } from "./operator.ts";
 
 /** The timer service user functions see on keyed streams: timers of the current key. */
@@ -52,40 +51,17 @@ export class KeyedTimerService implements TimerService {
   }
 }
 
-/** The context given to keyed process functions (reused for every call). */
-export class KeyedContextImpl implements KeyedOnTimerContext<unknown> {
-  /** Current record or timer timestamp. */
-  ts = NO_TIMESTAMP;
-  /** Domain of the firing timer. */
-  domain: TimeDomain = "EVENT_TIME";
-  private readonly out: Output<unknown>;
-  private readonly timers: TimerService;
+/** The context given to keyed process functions (reused for every call): adds the current key. */
+export class KeyedContextImpl extends ProcessContextImpl implements KeyedOnTimerContext<unknown> {
   private readonly ctx: OperatorContext;
   /** Creates the context. */
   constructor(out: Output<unknown>, timers: TimerService, ctx: OperatorContext) {
-    this.out = out;
-    this.timers = timers;
+    super(out, timers);
     this.ctx = ctx;
-  }
-  /** Timestamp of the current record (or firing event-time timer), or null. */
-  timestamp(): number | null {
-    return this.ts === NO_TIMESTAMP ? null : this.ts;
-  }
-  /** Timers and time. */
-  timerService(): TimerService {
-    return this.timers;
-  }
-  /** Emits to a side output. */
-  output<X>(tag: OutputTag<X>, value: X): void {
-    this.out.collectSide(tag.id, value, this.ts);
   }
   /** The current key. */
   getCurrentKey(): unknown {
     return this.ctx.keyedBackend!.getCurrentKey();
-  }
-  /** Domain of the firing timer. */
-  timeDomain(): TimeDomain {
-    return this.domain;
   }
 }
 
@@ -130,10 +106,16 @@ class KeyedHarness implements Triggerable<VoidNamespace> {
     this.fire(timer.timestamp, "PROCESSING_TIME", NO_TIMESTAMP);
   }
 
+  /** Makes `timestamp` the current one (of the collector and the context); returns this. */
+  at(timestamp: number): this {
+    this.collector.timestamp = timestamp;
+    this.context.ts = timestamp;
+    return this;
+  }
+
   private fire(time: number, domain: TimeDomain, ts: number): void {
     if (typeof this.fn.onTimer !== "function") return;
-    this.collector.timestamp = ts;
-    this.context.ts = ts;
+    this.at(ts);
     this.context.domain = domain;
     try {
       this.fn.onTimer(time, this.context, this.collector);
@@ -160,9 +142,7 @@ export class KeyedProcessOperator extends OneInputOperator<unknown> {
   }
   /** Processes one record with its key current. */
   processElement(value: unknown, timestamp: number): void {
-    const h = this.h;
-    h.collector.timestamp = timestamp;
-    h.context.ts = timestamp;
+    const h = this.h.at(timestamp);
     try {
       this.fn.processElement(value, h.context, h.collector);
     } catch (e) {
@@ -192,9 +172,7 @@ export class KeyedCoProcessOperator extends TwoInputOperator<unknown, unknown> {
   }
   /** Processes a record of input 1. */
   processElement1(value: unknown, timestamp: number): void {
-    const h = this.h;
-    h.collector.timestamp = timestamp;
-    h.context.ts = timestamp;
+    const h = this.h.at(timestamp);
     try {
       this.fn.processElement1(value, h.context, h.collector);
     } catch (e) {
@@ -203,9 +181,7 @@ export class KeyedCoProcessOperator extends TwoInputOperator<unknown, unknown> {
   }
   /** Processes a record of input 2. */
   processElement2(value: unknown, timestamp: number): void {
-    const h = this.h;
-    h.collector.timestamp = timestamp;
-    h.context.ts = timestamp;
+    const h = this.h.at(timestamp);
     try {
       this.fn.processElement2(value, h.context, h.collector);
     } catch (e) {

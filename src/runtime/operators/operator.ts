@@ -5,6 +5,8 @@
 import { PlacedError, UserFunctionError } from "../../core/errors.ts";
 import type { Cancellable, TimerScheduler } from "../../core/time.ts";
 import type { RichFunction, RuntimeContext } from "../../api/functions.ts";
+import type { WatermarkStrategy } from "../../api/watermarks.ts";
+import { WatermarkEmitter } from "./event-time.ts";
 import { closeRich, openRich } from "./functions-support.ts";
 import type { KeyFn } from "../../api/transformations.ts";
 import { MIN_WATERMARK } from "../events.ts";
@@ -142,6 +144,35 @@ export abstract class StreamOperator<OUT = unknown> {
    */
   fusionStep(): FusionStep | null {
     return null;
+  }
+
+  /**
+   * Creates the {@link WatermarkEmitter} of an operator that generates watermarks with
+   * `strategy` (sources, `assignTimestampsAndWatermarks`) into its output; `recordCount` gives the
+   * records emitted so far, `onStatus` sees every idle/active change before it is emitted.
+   */
+  protected createWatermarkEmitter(
+    strategy: WatermarkStrategy<unknown>,
+    recordCount: () => number,
+    onStatus: (idle: boolean) => void,
+  ): WatermarkEmitter {
+    return new WatermarkEmitter(
+      strategy,
+      this.ctx,
+      {
+        watermark: (ts) => {
+          this.currentWatermark = ts;
+          this.output.emitWatermark(ts);
+        },
+        status: (idle) => {
+          onStatus(idle);
+          this.output.emitWatermarkStatus(idle);
+        },
+        userError: (e) => this.userError(e),
+        recordCount,
+      },
+      this.ctx.operatorName,
+    );
   }
 
   /** Wraps an error thrown by user code with the operator's name and subtask. */

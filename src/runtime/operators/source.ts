@@ -6,7 +6,7 @@
 import type { ReaderOutput, Source, SourceReader, InputStatus } from "../../api/source.ts";
 import type { TimestampAssigner, WatermarkStrategy } from "../../api/watermarks.ts";
 import { MAX_WATERMARK, NO_TIMESTAMP } from "../events.ts";
-import { WatermarkEmitter } from "./event-time.ts";
+import type { WatermarkEmitter } from "./event-time.ts";
 import { StreamOperator } from "./operator.ts";
 
 /** Reads a source's splits and emits their records into the chain. */
@@ -49,22 +49,12 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
     } catch (e) {
       throw this.userError(e);
     }
-    this.emitter = new WatermarkEmitter(
+    this.emitter = this.createWatermarkEmitter(
       this.strategy,
-      this.ctx,
-      {
-        watermark: (ts) => {
-          this.currentWatermark = ts;
-          this.output.emitWatermark(ts);
-        },
-        status: (idle) => {
-          this.outputIdle = idle;
-          this.output.emitWatermarkStatus(idle);
-        },
-        userError: (e) => this.userError(e),
-        recordCount: () => this.recordsOut,
+      () => this.recordsOut,
+      (idle) => {
+        this.outputIdle = idle;
       },
-      this.ctx.operatorName,
     );
     this.emitter.start();
   }

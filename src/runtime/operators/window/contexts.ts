@@ -17,10 +17,11 @@ import type {
   ReducingStateDescriptor,
   State,
   StateDescriptor,
+  StateOfDescriptor,
   ValueState,
   ValueStateDescriptor,
 } from "../../../api/state.ts";
-import type { OnMergeContext, StateOf } from "../../../api/windowing/triggers.ts";
+import type { OnMergeContext } from "../../../api/windowing/triggers.ts";
 import type { ProcessWindowFunctionContext } from "../../../api/windowing/window-functions.ts";
 import type { Window } from "../../../api/windowing/windows.ts";
 import type { Output } from "../../output.ts";
@@ -88,10 +89,10 @@ export class WindowTriggerContext implements OnMergeContext {
     this.timers.deleteEventTimeTimer(this.window, time);
   }
   /** State of the current key and window. */
-  getPartitionedState<D extends StateDescriptor<any, any>>(descriptor: D): StateOf<D> {
+  getPartitionedState<D extends StateDescriptor<any, any>>(descriptor: D): StateOfDescriptor<D> {
     const s = this.backend.getOrCreateKeyedState<State, Window>(descriptor, this.nsKey);
     s.setCurrentNamespace(this.window);
-    return s as unknown as StateOf<D>;
+    return s as unknown as StateOfDescriptor<D>;
   }
   /** Merges the state of the merged windows into the window's. */
   mergePartitionedState(descriptor: StateDescriptor<any, any>): void {
