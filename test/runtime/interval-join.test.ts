@@ -19,7 +19,8 @@ import type { Output } from "../../src/runtime/output.ts";
 import { HeapKeyedStateBackend } from "../../src/runtime/state/heap-backend.ts";
 import { InternalTimeServiceManager } from "../../src/runtime/state/timers.ts";
 import { assertSameMultiset } from "../api/harness.ts";
-import { rng, type Ev } from "../api/joins-fixtures.ts";
+import type { Ev } from "../api/joins-fixtures.ts";
+import { rng } from "../api/rng.ts";
 
 type Spec = Omit<IntervalJoinOperatorSpec, "kind" | "fn">;
 
