@@ -24,14 +24,23 @@
  * (cases: a-numbers a-objects b-numbers b-objects). Env: BENCH_SCALE multiplies every N (e.g. 0.1
  * for a quick look), BENCH_RUNS sets the rounds (default 3).
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runJobModule, type JobExecutionResult } from "strom";
 import {
-  combineChecksums,
+  CASE_RESULT_PREFIX,
+  cleanUpStats,
+  fmtRate,
+  median,
+  mib,
+  mrate,
+  runCaseChild as runCaseChildProcess,
+  runStromJob,
+  timeBare,
+  type BareRun,
+  type StromRun,
+} from "./tools/case-runner.ts";
+import {
   genRecord,
   keepNumber,
   keepRecord,
@@ -44,13 +53,11 @@ import {
   sumNumbers,
   sumRecords,
   type Rec,
-  type WriterStats,
 } from "./jobs/workload.ts";
 
 const JOBS_DIR = fileURLToPath(new URL("./jobs/", import.meta.url));
 const SCALE = Number(process.env["BENCH_SCALE"] ?? 1);
 const RUNS = Number(process.env["BENCH_RUNS"] ?? 3);
-const CASE_RESULT_PREFIX = "@case-result ";
 
 // ---- bare loops: the same work as the jobs, hand-written, one loop per pipeline -------------
 
@@ -169,84 +176,13 @@ const CASES: readonly CaseDef[] = [
 
 // ---- measuring ------------------------------------------------------------------------------
 
-interface StromRun {
-  netMs: number;
-  wallMs: number;
-  taskMs: number;
-  cpuMs: number;
-  peakRss: number;
-  peakWorkerHeapUsed: number;
-  peakWorkerHeapTotal: number;
-  sum: number;
-  count: number;
-}
-
-interface BareRun {
-  ms: number;
-  cpuMs: number;
-  sum: number;
-  count: number;
-}
-
-let statsDir: string | null = null;
-let statsSeq = 0;
-
 async function runStrom(def: CaseDef, parallelism: number, n: number): Promise<StromRun> {
-  statsDir ??= mkdtempSync(join(tmpdir(), "bench-datastream-"));
-  const statsFile = join(statsDir, `stats-${++statsSeq}.jsonl`);
-  process.env["BENCH_N"] = String(n);
-  process.env["BENCH_STATS"] = statsFile;
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => {
-    const rss = process.memoryUsage.rss();
-    if (rss > peakRss) peakRss = rss;
-  }, 20);
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const mod = await runJobModule<{ result: JobExecutionResult }>(join(JOBS_DIR, def.job), {
-    parallelism,
-  });
-  const wallMs = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  clearInterval(sampler);
-  const stats = existsSync(statsFile)
-    ? readFileSync(statsFile, "utf8")
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as WriterStats)
-    : [];
-  if (stats.length === 0) throw new Error(`${def.id}: the sink reported no stats`);
-  return {
-    netMs: mod.result.getNetRuntime(),
-    wallMs,
-    taskMs: Math.max(...stats.map((s) => s.endedAt)) - Math.min(...stats.map((s) => s.openedAt)),
-    cpuMs: (cpu.user + cpu.system) / 1000,
-    peakRss,
-    peakWorkerHeapUsed: stats.reduce((a, s) => a + s.peakHeapUsed, 0),
-    peakWorkerHeapTotal: stats.reduce((a, s) => a + s.peakHeapTotal, 0),
-    sum: combineChecksums(stats.map((s) => s.sum)),
-    count: stats.reduce((a, s) => a + s.count, 0),
-  };
+  return runStromJob(join(JOBS_DIR, def.job), parallelism, { BENCH_N: String(n) });
 }
 
 function runBare(def: CaseDef, n: number): BareRun {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const r = def.bare(n);
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, sum: r.sum, count: r.count };
+  return timeBare(() => def.bare(n));
 }
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-const mrate = (n: number, ms: number): number => n / ms / 1000; // millions per second
-const fmtRate = (x: number): string => `${x.toFixed(x < 10 ? 2 : 1)}M/s`;
-const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
 
 /** Medians of a pipeline at one parallelism. */
 interface StromSummary {
@@ -363,33 +299,7 @@ async function runCase(def: CaseDef): Promise<CaseResult> {
 
 /** Runs one case in a child process (fresh JIT state, its own RSS) and returns its result. */
 function runCaseChild(def: CaseDef): Promise<CaseResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, fileURLToPath(import.meta.url), "--case", def.id],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let result: CaseResult | null = null;
-    let buf = "";
-    child.stdout.setEncoding("utf8");
-    child.stdout.on("data", (chunk: string) => {
-      buf += chunk;
-      let i: number;
-      while ((i = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line.startsWith(CASE_RESULT_PREFIX))
-          result = JSON.parse(line.slice(CASE_RESULT_PREFIX.length)) as CaseResult;
-        else console.log(line);
-      }
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (buf) console.log(buf);
-      if (code === 0 && result) resolve(result);
-      else reject(new Error(`case ${def.id} failed (exit code ${code})`));
-    });
-  });
+  return runCaseChildProcess<CaseResult>(fileURLToPath(import.meta.url), def.id);
 }
 
 interface TargetLine {
@@ -451,7 +361,7 @@ async function main(): Promise<void> {
       const result = await runCase(def);
       console.log(CASE_RESULT_PREFIX + JSON.stringify(result));
     } finally {
-      if (statsDir) rmSync(statsDir, { recursive: true, force: true });
+      cleanUpStats();
     }
     return;
   }
