@@ -1,4 +1,13 @@
 /** Execution settings of an environment, carried with the plan to every worker. */
+import {
+  defaultCheckpointSettings,
+  type CheckpointSettings,
+  type RestartStrategySettings,
+  type RestoreSettings,
+} from "./checkpointing.ts";
+
+/** Which keyed state backend a job uses: JS maps on the heap, or the embedded on-disk store. */
+export type StateBackendKind = "hashmap" | "disk";
 
 /** How a job runs: as a stream, as a batch, or chosen from the sources' boundedness. */
 export type RuntimeExecutionMode = "STREAMING" | "BATCH" | "AUTOMATIC";
@@ -36,6 +45,16 @@ export interface ExecutionConfig {
   channelCredits: number;
   /** Class names registered for serialization across threads, by name. */
   registeredTypes: Record<string, new (...args: any[]) => unknown>;
+  /** Checkpoint settings (interval 0: checkpointing off). */
+  checkpointing: CheckpointSettings;
+  /** Restart strategy, or null for the default (exponential delay with checkpointing, else none). */
+  restartStrategy: RestartStrategySettings | null;
+  /** Keyed state backend. */
+  stateBackend: StateBackendKind;
+  /** Where the on-disk backend keeps its working files (null: a directory under the OS temp dir). */
+  stateDirectory: string | null;
+  /** A checkpoint or savepoint to start from, or null. */
+  restore: RestoreSettings | null;
 }
 
 /** The defaults of a new environment. */
@@ -52,5 +71,10 @@ export function defaultExecutionConfig(): ExecutionConfig {
     bufferRecords: 4096,
     channelCredits: 8,
     registeredTypes: {},
+    checkpointing: defaultCheckpointSettings(),
+    restartStrategy: null,
+    stateBackend: "hashmap",
+    stateDirectory: null,
+    restore: null,
   };
 }

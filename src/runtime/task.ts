@@ -286,6 +286,8 @@ export class StreamTask {
       registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
       mailbox: this.mailbox,
       collectToClient: (id, records) => env.collectToClient(id, records),
+      isRestored: false,
+      checkpointing: env.config.checkpointing.interval > 0,
     };
   }
 

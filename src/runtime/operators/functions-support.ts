@@ -11,6 +11,7 @@ import type {
   TimerService,
 } from "../../api/functions.ts";
 import { isCheckpointedFunction } from "../../api/state.ts";
+import { isCheckpointListener } from "../../api/checkpointing.ts";
 import { NO_TIMESTAMP } from "../events.ts";
 import type { Output } from "../output.ts";
 import type { OperatorContext } from "./operator.ts";
@@ -33,10 +34,34 @@ export async function openRich(fn: RichFunction | null, ctx: OperatorContext): P
 export async function initializeCheckpointed(fn: unknown, ctx: OperatorContext): Promise<void> {
   if (!isCheckpointedFunction(fn)) return;
   await fn.initializeState({
-    isRestored: () => false,
+    isRestored: () => ctx.isRestored,
     getOperatorStateStore: () => ctx.operatorState,
     getKeyedStateStore: () => ctx.runtimeContext,
   });
+}
+
+/** Lets `fn` fill its operator state for checkpoint `checkpointId` when it is a CheckpointedFunction. */
+export function snapshotCheckpointed(
+  fn: unknown,
+  checkpointId: number,
+  timestamp: number,
+): void | Promise<void> {
+  if (!isCheckpointedFunction(fn)) return;
+  return fn.snapshotState({
+    getCheckpointId: () => checkpointId,
+    getCheckpointTimestamp: () => timestamp,
+  });
+}
+
+/** Tells `fn` that checkpoint `checkpointId` completed (or was aborted) when it listens. */
+export function notifyCheckpoint(
+  fn: unknown,
+  checkpointId: number,
+  completed: boolean,
+): void | Promise<void> {
+  if (!isCheckpointListener(fn)) return;
+  if (completed) return fn.notifyCheckpointComplete(checkpointId);
+  return fn.notifyCheckpointAborted?.(checkpointId);
 }
 
 /** Calls a rich function's `close`. */

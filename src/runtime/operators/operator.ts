@@ -7,7 +7,12 @@ import type { Cancellable, TimerScheduler } from "../../core/time.ts";
 import type { RichFunction, RuntimeContext } from "../../api/functions.ts";
 import type { WatermarkStrategy } from "../../api/watermarks.ts";
 import { WatermarkEmitter } from "./event-time.ts";
-import { closeRich, openRich } from "./functions-support.ts";
+import {
+  closeRich,
+  notifyCheckpoint,
+  openRich,
+  snapshotCheckpointed,
+} from "./functions-support.ts";
 import type { KeyFn } from "../../api/transformations.ts";
 import { MIN_WATERMARK } from "../events.ts";
 import type { Output } from "../output.ts";
@@ -57,6 +62,10 @@ export interface OperatorContext {
   readonly operatorState: OperatorStateBackend;
   /** Sends collected records to the job's client (for `executeAndCollect`). */
   collectToClient(collectId: string, records: unknown[]): void;
+  /** Whether this instance's state was restored from a checkpoint or savepoint. */
+  readonly isRestored: boolean;
+  /** Whether checkpointing is enabled (operators then keep what a restore needs in state). */
+  readonly checkpointing: boolean;
 }
 
 /** A fusable per-record step: a map, a filter, or a sink writer. */
@@ -116,6 +125,26 @@ export abstract class StreamOperator<OUT = unknown> {
     return true;
   }
 
+  /**
+   * A checkpoint barrier reached this operator, before it is forwarded: put everything a restore
+   * needs into state (operator state, keyed state) and flush what belongs before the barrier. The
+   * default lets a user function implementing `CheckpointedFunction` snapshot its state; the
+   * runtime snapshots the state backends right after. A returned promise parks the task.
+   */
+  snapshotState(checkpointId: number, timestamp: number): void | Promise<void> {
+    return snapshotCheckpointed(this.userFunction, checkpointId, timestamp);
+  }
+  /**
+   * Checkpoint `checkpointId` completed on every task (commit side effects here); the default
+   * tells a user function implementing `CheckpointListener`.
+   */
+  notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    return notifyCheckpoint(this.userFunction, checkpointId, true);
+  }
+  /** Checkpoint `checkpointId` was aborted; the default tells a listening user function. */
+  notifyCheckpointAborted(checkpointId: number): void | Promise<void> {
+    return notifyCheckpoint(this.userFunction, checkpointId, false);
+  }
   /** The task has no input right now: flush anything buffered for latency (sinks, collect). */
   onIdle(): void | Promise<void> {}
 
