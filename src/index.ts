@@ -8,6 +8,11 @@ registerLocalExecutors();
 export { StreamExecutionEnvironment } from "./api/environment.ts";
 export { RuntimeExecutionMode, type ExecutionConfig } from "./api/config.ts";
 export {
+  RestartStrategies,
+  EXPONENTIAL_DELAY_DEFAULTS,
+  type ExponentialDelayRestartOptions,
+} from "./api/restart-strategies.ts";
+export {
   AsyncDataStream,
   RichAsyncFunction,
   AsyncTimeoutError,
@@ -116,6 +121,39 @@ export {
   type ReaderOutput,
 } from "./api/source.ts";
 export type { Sink, SinkWriter, SinkWriterContext, SinkInitContext } from "./api/sink.ts";
+export type { PrecommittingSinkWriter, Committer, TwoPhaseCommittingSink } from "./api/sink.ts";
+export {
+  FileSink,
+  RowFormatBuilder,
+  DEFAULT_BUCKET_CHECK_INTERVAL_MS,
+  type FileSinkSettings,
+} from "./connectors/files/file-sink.ts";
+export { FileSinkWriter } from "./connectors/files/file-writer.ts";
+export { FileCommitter, type FileSinkCommittable } from "./connectors/files/file-committer.ts";
+export {
+  SimpleStringEncoder,
+  type Encoder,
+  type StringCharset,
+} from "./connectors/files/encoder.ts";
+export {
+  BasePathBucketAssigner,
+  DateTimeBucketAssigner,
+  DEFAULT_BUCKET_FORMAT,
+  type BucketAssigner,
+  type BucketAssignerContext,
+  type BucketTimeZone,
+} from "./connectors/files/bucket-assigners.ts";
+export {
+  DefaultRollingPolicy,
+  DefaultRollingPolicyBuilder,
+  OnCheckpointRollingPolicy,
+  type RollingPolicy,
+  type PartFileInfo,
+} from "./connectors/files/rolling-policies.ts";
+export {
+  OutputFileConfig,
+  OutputFileConfigBuilder,
+} from "./connectors/files/output-file-config.ts";
 export {
   Watermark,
   WatermarkStrategy,
@@ -219,3 +257,13 @@ export {
   CoGroupEqualTo,
   CoGroupWithWindow,
 } from "./api/window-joins.ts";
+export {
+  CheckpointingMode,
+  isCheckpointListener,
+  type CheckpointListener,
+  type CheckpointSettings,
+  type RestartStrategySettings,
+  type RestoreSettings,
+} from "./api/checkpointing.ts";
+export { CheckpointConfig } from "./api/checkpoint-config.ts";
+export type { StateBackendKind } from "./api/config.ts";

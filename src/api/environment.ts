@@ -7,6 +7,7 @@ import {
   defaultExecutionConfig,
   type ExecutionConfig,
   type RuntimeExecutionMode,
+  type StateBackendKind,
 } from "./config.ts";
 import { DataStream, type SingleOutputStreamOperator, type StreamHost } from "./datastream.ts";
 import {
@@ -18,6 +19,10 @@ import {
   type JobPlan,
 } from "./executor.ts";
 import { getLauncherContext } from "./launcher.ts";
+import { CheckpointingMode } from "./checkpointing.ts";
+import { CheckpointConfig } from "./checkpoint-config.ts";
+import { validateRestartStrategy } from "./restart-strategies.ts";
+import type { RestartStrategySettings } from "./checkpointing.ts";
 import type { Source } from "./source.ts";
 import { CollectionSource } from "./sources/collection.ts";
 import { NumberSequenceSource } from "./sources/sequence.ts";
@@ -52,9 +57,53 @@ export class StreamExecutionEnvironment implements StreamHost {
     if (launcher.target !== undefined) config.target = launcher.target;
     if (launcher.progressInterval !== undefined)
       config.progressInterval = launcher.progressInterval;
+    config.checkpointing = { ...config.checkpointing };
+    if (launcher.checkpointDir !== undefined) config.checkpointing.directory = launcher.checkpointDir;
+    if (launcher.checkpointInterval !== undefined)
+      config.checkpointing.interval = launcher.checkpointInterval;
+    if (launcher.stateBackend !== undefined) config.stateBackend = launcher.stateBackend;
+    if (launcher.restore !== undefined) {
+      config.restore = {
+        path: launcher.restore,
+        allowNonRestoredState: launcher.allowNonRestoredState ?? false,
+      };
+    }
     Object.assign(config, options);
     validateParallelism(config.parallelism, "parallelism");
     return new StreamExecutionEnvironment(config);
+  }
+
+  /**
+   * Takes a checkpoint every `interval` (exactly-once by default). A checkpoint interval set
+   * by the launcher (`strom run --checkpoint-interval`) takes precedence.
+   */
+  enableCheckpointing(
+    interval: DurationLike,
+    mode: CheckpointingMode = CheckpointingMode.EXACTLY_ONCE,
+  ): this {
+    const ms = toMillis(interval, "checkpoint interval", 1);
+    const launcher = getLauncherContext();
+    this.config.checkpointing.interval = launcher.checkpointInterval ?? ms;
+    this.config.checkpointing.mode = mode;
+    return this;
+  }
+
+  /** The checkpoint settings, with Flink's setters. */
+  getCheckpointConfig(): CheckpointConfig {
+    return new CheckpointConfig(this.config.checkpointing);
+  }
+
+  /**
+   * The keyed state backend: "hashmap" (JS maps on the heap, the default) or "disk" (the embedded
+   * on-disk store, for state larger than memory). `directory` is where the disk backend works.
+   */
+  setStateBackend(backend: StateBackendKind, directory?: string): this {
+    if (backend !== "hashmap" && backend !== "disk") {
+      throw new InvalidJobError(`unknown state backend '${String(backend)}': use "hashmap" or "disk"`);
+    }
+    this.config.stateBackend = getLauncherContext().stateBackend ?? backend;
+    if (directory !== undefined) this.config.stateDirectory = directory;
+    return this;
   }
 
   /** A local environment with the given default parallelism. */
@@ -141,6 +190,20 @@ export class StreamExecutionEnvironment implements StreamHost {
       throw new InvalidJobError(`a different class is already registered as '${name}'`);
     this.config.registeredTypes[name] = ctor;
     return this;
+  }
+
+  /**
+   * How the job restarts after a failure (see {@link RestartStrategies}); without a call the
+   * default applies: exponential delay when checkpointing is on, else no restart.
+   */
+  setRestartStrategy(settings: RestartStrategySettings): this {
+    this.config.restartStrategy = validateRestartStrategy(settings);
+    return this;
+  }
+
+  /** The restart strategy set with {@link setRestartStrategy}, or null for the default. */
+  getRestartStrategy(): RestartStrategySettings | null {
+    return this.config.restartStrategy;
   }
 
   /** The job's settings (mutable until execute). */

@@ -13,6 +13,16 @@ export interface LauncherContext {
   moduleUrl?: string;
   /** Print a throughput line every this many ms. */
   progressInterval?: number;
+  /** Checkpoint directory (`--checkpoint-dir`). */
+  checkpointDir?: string;
+  /** Checkpoint interval in ms (`--checkpoint-interval`). */
+  checkpointInterval?: number;
+  /** Checkpoint/savepoint to start from, or "latest" (`--restore`, `--from-savepoint`). */
+  restore?: string;
+  /** Skip state of removed operators (`--allow-non-restored-state`). */
+  allowNonRestoredState?: boolean;
+  /** Keyed state backend (`--state-backend hashmap|disk`). */
+  stateBackend?: "hashmap" | "disk";
 }
 
 const KEY = Symbol.for("strom.launcher");

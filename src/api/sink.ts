@@ -3,6 +3,7 @@
  * synchronously and flush on checkpoint barriers and at the end of input; two-phase-committing
  * sinks pre-commit on the barrier and commit when the checkpoint completes.
  */
+import type { TimerScheduler } from "../core/time.ts";
 
 /** Per-record context handed to a writer. */
 export interface SinkWriterContext {
@@ -18,6 +19,11 @@ export interface SinkInitContext {
   readonly parallelism: number;
   /** Name of the sink operator. */
   readonly operatorName: string;
+  /**
+   * Processing time (the injected clock): `now()`, and `scheduleAt` whose callbacks run in the
+   * task's turn, between records (never while the writer is being called).
+   */
+  readonly timers: TimerScheduler;
 }
 
 /** Writes the records of one parallel subtask. */

@@ -4,10 +4,21 @@
  */
 import { ACCUMULATOR_KINDS, type Accumulator } from "../api/accumulators.ts";
 import { JobExecutionResult, type JobClient } from "../api/executor.ts";
-import { describeError, JobCancelledError, JobExecutionError } from "../core/errors.ts";
+import {
+  describeError,
+  InvalidJobError,
+  JobCancelledError,
+  JobExecutionError,
+} from "../core/errors.ts";
 import type { AccumulatorSnapshot } from "../runtime/runtime-context.ts";
 import type { VertexMetrics } from "../runtime/deployment.ts";
 import type { ExecutionGraph } from "../graph/execution-graph.ts";
+import type { CheckpointSettings, RestartStrategySettings } from "../api/checkpointing.ts";
+import { systemTimerScheduler } from "../core/time.ts";
+import { rm } from "node:fs/promises";
+import type { CompletedCheckpointRef, SubtaskStateHandle } from "../runtime/checkpoint/storage.ts";
+import { createRestartBackoff, type RestartBackoff } from "../runtime/checkpoint/restart-strategy.ts";
+import { CheckpointCoordinator, type CheckpointedOperator } from "./checkpoint-coordinator.ts";
 
 let jobSeq = 0;
 const running = new Set<JobMaster>();
@@ -28,8 +39,53 @@ function onSigint(): void {
   });
 }
 
+/** What one attempt of a job reports to the JobMaster (stale attempts are ignored). */
+export interface AttemptContext {
+  /** Attempt number (0 first). */
+  readonly attempt: number;
+  /** Checkpoint or savepoint to restore, or null. */
+  readonly restore: CompletedCheckpointRef | null;
+  /** Every task of the attempt is deployed and running. */
+  running(): void;
+  /** A task finished with these accumulator values. */
+  taskFinished(accumulators: Record<string, AccumulatorSnapshot>): void;
+  /** Something failed. */
+  fail(error: unknown, where?: string): void;
+  /** A task acknowledged a checkpoint. */
+  checkpointAck(vertexId: number, subtask: number, id: number, handles: SubtaskStateHandle[]): void;
+  /** A task declined a checkpoint. */
+  checkpointDecline(vertexId: number, subtask: number, id: number, reason: string): void;
+  /** A task finished and took its final snapshot. */
+  finalSnapshotTaken(vertexId: number, subtask: number): void;
+}
+
+/** Deploys one attempt of a job and returns its backend. */
+export type Deployer = (ctx: AttemptContext) => Promise<JobBackend>;
+
+/** How a job is checkpointed and restarted. */
+export interface FaultToleranceOptions {
+  /** Checkpoint settings (interval 0: off). */
+  readonly checkpointing: CheckpointSettings;
+  /** Root directory of checkpoints (null when checkpointing is off). */
+  readonly root: string | null;
+  /** Restart strategy (null: default). */
+  readonly restartStrategy: RestartStrategySettings | null;
+  /** Initial checkpoint or savepoint to restore, or null. */
+  readonly restore: CompletedCheckpointRef | null;
+  /** The job's operators by id (checkpoint metadata). */
+  readonly operators: ReadonlyMap<string, CheckpointedOperator>;
+  /** State backend name. */
+  readonly stateBackend: string;
+  /** Removes the checkpoint root at the end (it was a temporary directory). */
+  readonly temporaryRoot: boolean;
+}
+
 /** How an executor runs and stops the tasks of one job. */
 export interface JobBackend {
+  /** Sends a checkpoint trigger to every task. */
+  triggerCheckpoint(id: number, timestamp: number): void;
+  /** Tells every task that checkpoint `id` completed or was aborted. */
+  notifyCheckpoint(id: number, completed: boolean): void;
   /**
    * Stops every task; resolves when they are gone. `graceful` after a successful end: let the
    * TaskManagers drain their output (stdout) and exit on their own.
@@ -54,6 +110,11 @@ export class JobMaster implements JobClient {
   private resolveResult!: (r: JobExecutionResult) => void;
   private rejectResult!: (e: Error) => void;
   private readonly result: Promise<JobExecutionResult>;
+  private deployer: Deployer | null = null;
+  private ft: FaultToleranceOptions | null = null;
+  private coordinator: CheckpointCoordinator | null = null;
+  private backoff: RestartBackoff | null = null;
+  private attempt = 0;
   private progressTimer: NodeJS.Timeout | null = null;
 
   /** Creates the coordinator of a job over `graph`. */
@@ -80,6 +141,107 @@ export class JobMaster implements JobClient {
   attach(backend: JobBackend, progressInterval: number): void {
     this.backend = backend;
     if (progressInterval > 0) this.startProgress(progressInterval);
+  }
+
+  /**
+   * Runs the job with fault tolerance: deploys attempt 0 (restoring `options.restore`), takes
+   * checkpoints, and after a failure redeploys from the latest completed checkpoint as the
+   * restart strategy allows.
+   */
+  launch(deployer: Deployer, options: FaultToleranceOptions, progressInterval: number): void {
+    this.deployer = deployer;
+    this.ft = options;
+    const cp = options.checkpointing;
+    const total = this.graph.jobGraph.vertices.reduce((n, v) => n + v.parallelism, 0);
+    if (cp.interval > 0 && options.root !== null) {
+      this.coordinator = new CheckpointCoordinator(
+        {
+          settings: cp,
+          root: options.root,
+          jobName: this.jobName,
+          stateBackend: options.stateBackend,
+          totalTasks: total,
+          operators: options.operators,
+          timers: systemTimerScheduler,
+          trigger: (id, ts) => this.backend?.triggerCheckpoint(id, ts),
+          notify: (id, completed) => this.backend?.notifyCheckpoint(id, completed),
+          fail: (e) => this.fail(e, "checkpointing"),
+          log: (m) => process.stderr.write(`[strom] ${this.jobName}: ${m}\n`),
+        },
+        options.restore,
+      );
+    }
+    this.backoff = createRestartBackoff(options.restartStrategy, cp.interval > 0);
+    if (progressInterval > 0) this.startProgress(progressInterval);
+    void this.deployAttempt(options.restore);
+  }
+
+  /** The coordinator of this job's checkpoints, or null when checkpointing is off. */
+  getCheckpointCoordinator(): CheckpointCoordinator | null {
+    return this.coordinator;
+  }
+
+  private async deployAttempt(restore: CompletedCheckpointRef | null): Promise<void> {
+    const attempt = this.attempt;
+    this.remaining = this.graph.jobGraph.vertices.reduce((n, v) => n + v.parallelism, 0);
+    this.accumulators.clear();
+    const live = () => attempt === this.attempt && !this.settled;
+    const ctx: AttemptContext = {
+      attempt,
+      restore,
+      running: () => {
+        if (!live()) return;
+        this.markRunning();
+        this.backoff?.onRunning(systemTimerScheduler.now());
+        this.coordinator?.start();
+      },
+      taskFinished: (acc) => {
+        if (live()) this.taskFinished(acc);
+      },
+      fail: (e, where) => {
+        if (live()) this.fail(e, where);
+      },
+      checkpointAck: (v, s, id, h) => {
+        if (live()) this.coordinator?.ack(v, s, id, h);
+      },
+      checkpointDecline: (v, s, id, r) => {
+        if (live()) this.coordinator?.decline(v, s, id, r);
+      },
+      finalSnapshotTaken: (v, s) => {
+        if (live()) this.coordinator?.finalSnapshotTaken(v, s);
+      },
+    };
+    try {
+      const backend = await this.deployer!(ctx);
+      if (!live()) {
+        await backend.stop(false).catch(() => {});
+        return;
+      }
+      this.backend = backend;
+    } catch (e) {
+      if (live()) this.fail(e, "deploying the job");
+    }
+  }
+
+  /** Restarts after `error` if the strategy allows; returns false when the job must fail. */
+  private tryRestart(error: Error): boolean {
+    if (this.backoff === null || this.deployer === null) return false;
+    const decision = this.backoff.onFailure(systemTimerScheduler.now());
+    if (!decision.restart) return false;
+    this.attempt++;
+    this.coordinator?.stop("the job is restarting");
+    const old = this.backend;
+    this.backend = null;
+    const restore = this.coordinator?.latest ?? this.ft?.restore ?? null;
+    process.stderr.write(
+      `[strom] ${this.jobName}: ${describeError(error)}\n[strom] ${this.jobName}: restarting (attempt ${this.attempt + 1}) in ${decision.delay} ms from ${restore ? `checkpoint ${restore.metadata.checkpointId}` : "the beginning"}\n`,
+    );
+    void (async () => {
+      await old?.stop(false).catch(() => {});
+      await new Promise((r) => setTimeout(r, decision.delay));
+      if (!this.settled) await this.deployAttempt(restore);
+    })();
+    return true;
   }
 
   /** Marks the moment every task is deployed and starts running (the net runtime counts from here). */
@@ -112,6 +274,7 @@ export class JobMaster implements JobClient {
       `job '${this.jobName}' failed: ${prefix}${describeError(error)}`,
       { cause: error },
     );
+    if (!(error instanceof InvalidJobError) && this.tryRestart(err)) return;
     void this.end(err);
   }
 
@@ -134,6 +297,11 @@ export class JobMaster implements JobClient {
     this.settled = true;
     running.delete(this);
     if (this.progressTimer) clearInterval(this.progressTimer);
+    this.coordinator?.stop(error ? "the job ended" : "the job finished");
+    if (this.ft?.temporaryRoot && this.ft.root !== null) {
+      const root = this.ft.root;
+      void this.result.finally(() => rm(root, { recursive: true, force: true }).catch(() => {}));
+    }
     // end() may be reached from inside a running task (a collect limit, a failure): let the task
     // finish its current step before anything of it is stopped, so operators never interleave.
     await null;

@@ -11,7 +11,22 @@ import { InvalidJobError } from "../core/errors.ts";
 import { DataInputView, TypeRegistry } from "../core/serialization.ts";
 import type { VertexMetrics } from "../runtime/deployment.ts";
 import { compilePlan, createSplits } from "./compile.ts";
-import { JobMaster } from "./job-master.ts";
+import { JobMaster, type AttemptContext, type JobBackend } from "./job-master.ts";
+import { prepareFaultTolerance } from "./fault-tolerance.ts";
+import type { ExecutionGraph } from "../graph/execution-graph.ts";
+import type { DeploymentCheckpointing } from "../runtime/deployment.ts";
+
+/** What every attempt of a job deploys. */
+interface AttemptJob {
+  readonly moduleUrl: string;
+  readonly fingerprint: string;
+  readonly splits: Map<number, unknown[][]>;
+  readonly plan: JobPlan;
+  readonly graph: ExecutionGraph;
+  readonly registry: TypeRegistry;
+  readonly onCollect: CollectHandler;
+  readonly checkpointing: DeploymentCheckpointing | null;
+}
 import type { WorkerInit } from "./protocol.ts";
 import { WorkerTaskManager, type JobManagerGateway, type TaskManager } from "./task-manager.ts";
 
@@ -67,9 +82,44 @@ export class LocalExecutor implements PipelineExecutor {
   async submit(plan: JobPlan, onCollect: CollectHandler): Promise<JobClient> {
     const moduleUrl = resolveJobModule();
     const { graph, fingerprint } = compilePlan(plan);
-    const splits = await createSplits(graph);
+    const ft = await prepareFaultTolerance(graph, plan.config, (m) =>
+      process.stderr.write(`[strom] ${plan.jobName}: ${m}\n`),
+    );
     const master = new JobMaster(plan.jobName, graph);
     const registry = TypeRegistry.from(plan.config.registeredTypes);
+    master.launch(
+      async (ctx) => {
+        const splits = await createSplits(graph);
+        return this.deployAttempt(ctx, {
+          moduleUrl,
+          fingerprint,
+          splits,
+          plan,
+          graph,
+          registry,
+          onCollect,
+          checkpointing: ft.root === null ? null : { mode: ft.checkpointing.mode, root: ft.root },
+        });
+      },
+      ft,
+      plan.config.progressInterval,
+    );
+    master.getJobExecutionResult().then(
+      (r) => {
+        completed[plan.executionIndex] = {
+          jobName: r.jobName,
+          netRuntime: r.netRuntime,
+          accumulators: { ...r.accumulators },
+        };
+      },
+      () => {},
+    );
+    return master;
+  }
+
+  /** Starts one TaskManager per slot for one attempt of the job. */
+  private deployAttempt(ctx: AttemptContext, job: AttemptJob): JobBackend {
+    const { graph, moduleUrl, plan } = job;
     const n = graph.numSlots;
     const peers: [number, MessagePort][][] = Array.from({ length: n }, () => []);
     for (let i = 0; i < n; i++) {
@@ -84,32 +134,34 @@ export class LocalExecutor implements PipelineExecutor {
     let started = false;
     const readyTimer = setTimeout(() => {
       if (!started) {
-        master.fail(
+        ctx.fail(
           new Error(`workers did not rebuild the job within ${READY_TIMEOUT_MS / 1000} s`),
           `re-loading ${moduleUrl}`,
         );
       }
     }, READY_TIMEOUT_MS);
     readyTimer.unref();
-
     const jm: JobManagerGateway = {
       slotReady: () => {
         if (++ready === n) {
           started = true;
           clearTimeout(readyTimer);
-          master.markRunning();
           for (const tm of taskManagers) tm.start();
+          ctx.running();
         }
       },
-      slotFailed: (_slot, error, where) => master.fail(error, where),
-      taskFinished: (acc) => master.taskFinished(acc),
+      slotFailed: (_slot, error, where) => ctx.fail(error, where),
+      taskFinished: (acc) => ctx.taskFinished(acc),
       collected: (collectId, bytes) => {
-        const input = new DataInputView(bytes, registry);
+        const input = new DataInputView(bytes, job.registry);
         const count = input.readUint32();
         const records: unknown[] = new Array(count);
         for (let i = 0; i < count; i++) records[i] = input.readValue();
-        onCollect(collectId, records);
+        job.onCollect(collectId, records);
       },
+      checkpointAck: (v, s, id, h) => ctx.checkpointAck(v, s, id, h),
+      checkpointDecline: (v, s, id, r) => ctx.checkpointDecline(v, s, id, r),
+      finalSnapshotTaken: (v, s) => ctx.finalSnapshotTaken(v, s),
     };
     for (let slot = 0; slot < n; slot++) {
       const init: WorkerInit = {
@@ -118,33 +170,27 @@ export class LocalExecutor implements PipelineExecutor {
         executionIndex: plan.executionIndex,
         previousResults: completed.slice(0, plan.executionIndex),
         slot,
-        fingerprint,
-        splits: [...splits.entries()],
+        fingerprint: job.fingerprint,
+        splits: [...job.splits.entries()],
         peers: peers[slot]!,
+        attempt: ctx.attempt,
+        restoreDir: ctx.restore?.directory ?? null,
+        checkpointing: job.checkpointing,
       };
       taskManagers.push(new WorkerTaskManager(init, jm));
     }
-
-    master.attach(
-      {
-        stop: async (graceful) => {
-          clearTimeout(readyTimer);
-          await Promise.all(taskManagers.map((tm) => tm.stop(graceful)));
-        },
-        metrics: async () => sumMetrics(await Promise.all(taskManagers.map((tm) => tm.metrics()))),
+    return {
+      stop: async (graceful) => {
+        clearTimeout(readyTimer);
+        await Promise.all(taskManagers.map((tm) => tm.stop(graceful)));
       },
-      plan.config.progressInterval,
-    );
-    master.getJobExecutionResult().then(
-      (r) => {
-        completed[plan.executionIndex] = {
-          jobName: r.jobName,
-          netRuntime: r.netRuntime,
-          accumulators: { ...r.accumulators },
-        };
+      metrics: async () => sumMetrics(await Promise.all(taskManagers.map((tm) => tm.metrics()))),
+      triggerCheckpoint: (id, ts) => {
+        for (const tm of taskManagers) tm.triggerCheckpoint(id, ts);
       },
-      () => {},
-    );
-    return master;
+      notifyCheckpoint: (id, completed) => {
+        for (const tm of taskManagers) tm.notifyCheckpoint(id, completed);
+      },
+    };
   }
 }

@@ -1,7 +1,8 @@
 /** Messages between the JobManager (main thread) and the TaskManager slots (worker threads). */
 import type { MessagePort } from "node:worker_threads";
 import type { LauncherContext } from "../api/launcher.ts";
-import type { VertexMetrics } from "../runtime/deployment.ts";
+import type { DeploymentCheckpointing, VertexMetrics } from "../runtime/deployment.ts";
+import type { SubtaskStateHandle } from "../runtime/checkpoint/storage.ts";
 import type { AccumulatorSnapshot } from "../runtime/runtime-context.ts";
 
 /** What a worker needs to rebuild the job and deploy its slot. */
@@ -26,6 +27,12 @@ export interface WorkerInit {
   readonly splits: [number, unknown[][]][];
   /** Ports to the other slots: [slot, port]. */
   readonly peers: [number, MessagePort][];
+  /** Restart attempt. */
+  readonly attempt: number;
+  /** Directory of the checkpoint or savepoint to restore, or null. */
+  readonly restoreDir: string | null;
+  /** Checkpointing (mode and root directory), or null when off. */
+  readonly checkpointing: DeploymentCheckpointing | null;
 }
 
 /** Serialized error crossing threads. */
@@ -40,7 +47,12 @@ export interface ErrorInfo {
 
 /** JobManager to worker. */
 export type ToWorker =
-  { type: "start" } | { type: "cancel" } | { type: "shutdown" } | { type: "metrics"; id: number };
+  | { type: "start" }
+  | { type: "cancel" }
+  | { type: "shutdown" }
+  | { type: "metrics"; id: number }
+  | { type: "trigger"; id: number; timestamp: number }
+  | { type: "notify"; id: number; completed: boolean };
 
 /** Worker to JobManager. */
 export type FromWorker =
@@ -54,7 +66,16 @@ export type FromWorker =
     }
   | { type: "collect"; collectId: string; bytes: Uint8Array }
   | { type: "metrics"; id: number; metrics: VertexMetrics }
-  | { type: "cancelled" };
+  | { type: "cancelled" }
+  | {
+      type: "ack";
+      vertexId: number;
+      subtask: number;
+      id: number;
+      handles: SubtaskStateHandle[];
+    }
+  | { type: "decline"; vertexId: number; subtask: number; id: number; reason: string }
+  | { type: "finalSnapshot"; vertexId: number; subtask: number };
 
 /** Converts any thrown value to ErrorInfo. */
 export function toErrorInfo(e: unknown): ErrorInfo {

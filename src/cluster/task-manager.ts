@@ -5,6 +5,7 @@
  */
 import { Worker } from "node:worker_threads";
 import type { VertexMetrics } from "../runtime/deployment.ts";
+import type { SubtaskStateHandle } from "../runtime/checkpoint/storage.ts";
 import type { AccumulatorSnapshot } from "../runtime/runtime-context.ts";
 import { fromErrorInfo, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
 
@@ -18,6 +19,12 @@ export interface JobManagerGateway {
   taskFinished(accumulators: Record<string, AccumulatorSnapshot>): void;
   /** Serialized records for an executeAndCollect client. */
   collected(collectId: string, bytes: Uint8Array): void;
+  /** A task acknowledged a checkpoint. */
+  checkpointAck(vertexId: number, subtask: number, id: number, handles: SubtaskStateHandle[]): void;
+  /** A task declined a checkpoint. */
+  checkpointDecline(vertexId: number, subtask: number, id: number, reason: string): void;
+  /** A task finished and took its final snapshot. */
+  finalSnapshotTaken(vertexId: number, subtask: number): void;
 }
 
 /** The JobManager's handle on one TaskManager. */
@@ -28,6 +35,10 @@ export interface TaskManager {
   start(): void;
   /** Current counters of its subtasks. */
   metrics(): Promise<VertexMetrics>;
+  /** Triggers checkpoint `id` in its subtasks. */
+  triggerCheckpoint(id: number, timestamp: number): void;
+  /** Checkpoint `id` completed or was aborted. */
+  notifyCheckpoint(id: number, completed: boolean): void;
   /** Stops it (gracefully: lets it exit on its own, draining its output); resolves when it is gone. */
   stop(graceful: boolean): Promise<void>;
 }
@@ -76,6 +87,15 @@ export class WorkerTaskManager implements TaskManager {
         }
         case "cancelled":
           break;
+        case "ack":
+          jm.checkpointAck(msg.vertexId, msg.subtask, msg.id, msg.handles);
+          break;
+        case "decline":
+          jm.checkpointDecline(msg.vertexId, msg.subtask, msg.id, msg.reason);
+          break;
+        case "finalSnapshot":
+          jm.finalSnapshotTaken(msg.vertexId, msg.subtask);
+          break;
       }
     });
     this.worker.on("error", (e) => jm.slotFailed(this.slot, e, `worker of slot ${this.slot}`));
@@ -97,6 +117,16 @@ export class WorkerTaskManager implements TaskManager {
   /** Starts the subtasks. */
   start(): void {
     this.post({ type: "start" });
+  }
+
+  /** Triggers checkpoint `id`. */
+  triggerCheckpoint(id: number, timestamp: number): void {
+    if (!this.stopping) this.post({ type: "trigger", id, timestamp });
+  }
+
+  /** Checkpoint `id` completed or was aborted. */
+  notifyCheckpoint(id: number, completed: boolean): void {
+    if (!this.stopping) this.post({ type: "notify", id, completed });
   }
 
   /** Asks the worker for its counters. */

@@ -11,6 +11,8 @@ import { systemTimerScheduler } from "../core/time.ts";
 import { DataOutputView } from "../core/serialization.ts";
 import { Deployment } from "../runtime/deployment.ts";
 import { compilePlan } from "./compile.ts";
+import { loadJobRestore } from "./fault-tolerance.ts";
+import { readMetadata } from "../runtime/checkpoint/storage.ts";
 import { PortTransport } from "./port-transport.ts";
 import { toErrorInfo, type FromWorker, type ToWorker, type WorkerInit } from "./protocol.ts";
 
@@ -28,7 +30,7 @@ function failed(e: unknown, where: string): void {
   send({ type: "failed", error: toErrorInfo(e), where });
 }
 
-function deploy(plan: JobPlan): void {
+async function deploy(plan: JobPlan): Promise<void> {
   const { graph, fingerprint } = compilePlan(plan);
   if (fingerprint !== init.fingerprint) {
     throw new Error(
@@ -36,6 +38,10 @@ function deploy(plan: JobPlan): void {
         "a job module must build the same job in every worker; avoid randomness, clocks or environment checks while building the graph",
     );
   }
+  const restore =
+    init.restoreDir === null
+      ? null
+      : await loadJobRestore(graph, await readMetadata(init.restoreDir));
   transport = new PortTransport(new Map<number, MessagePort>(init.peers));
   deployment = new Deployment(
     {
@@ -44,7 +50,9 @@ function deploy(plan: JobPlan): void {
       splits: new Map(init.splits),
       transport,
       timers: systemTimerScheduler,
-      attemptNumber: 0,
+      attemptNumber: init.attempt,
+      checkpointing: init.checkpointing,
+      restore,
     },
     {
       taskFinished: (vertexId, subtask, accumulators) =>
@@ -67,6 +75,11 @@ function deploy(plan: JobPlan): void {
         const bytes = out.toUint8Array();
         send({ type: "collect", collectId, bytes }, [bytes.buffer as ArrayBuffer]);
       },
+      checkpointAck: (vertexId, subtask, id, handles) =>
+        send({ type: "ack", vertexId, subtask, id, handles }),
+      checkpointDecline: (vertexId, subtask, id, reason) =>
+        send({ type: "decline", vertexId, subtask, id, reason }),
+      finalSnapshotTaken: (vertexId, subtask) => send({ type: "finalSnapshot", vertexId, subtask }),
     },
   );
   send({ type: "ready" });
@@ -87,6 +100,12 @@ port.on("message", (msg: ToWorker) => {
       break;
     case "cancel":
       void (deployment?.cancel() ?? Promise.resolve()).then(() => send({ type: "cancelled" }));
+      break;
+    case "trigger":
+      deployment?.triggerCheckpoint(msg.id, msg.timestamp);
+      break;
+    case "notify":
+      deployment?.notifyCheckpoint(msg.id, msg.completed);
       break;
     case "metrics":
       send({ type: "metrics", id: msg.id, metrics: deployment?.metrics() ?? {} });
@@ -109,11 +128,7 @@ setPlanCapture({
     }
     if (plan.executionIndex === init.executionIndex && !captured) {
       captured = true;
-      try {
-        deploy(plan);
-      } catch (e) {
-        failed(e, `slot ${init.slot}`);
-      }
+      deploy(plan).catch((e: unknown) => failed(e, `slot ${init.slot}`));
     }
     // The awaiting module code must never continue in a worker.
     return new Promise<JobExecutionResult>(() => {});

@@ -18,7 +18,31 @@ import { RecordWriter } from "./network/record-writer.ts";
 import type { Transport } from "./network/transport.ts";
 import type { AccumulatorSnapshot } from "./runtime-context.ts";
 import { TaskScheduler } from "./scheduler.ts";
-import { StreamTask, type TaskEnvironment, type TaskMetrics } from "./task.ts";
+import {
+  StreamTask,
+  type TaskCheckpointEnvironment,
+  type TaskEnvironment,
+  type TaskMetrics,
+} from "./task.ts";
+import type { CheckpointingMode } from "../api/checkpointing.ts";
+import { computeOperatorIds } from "../graph/operator-ids.ts";
+import type { RestoreData } from "./checkpoint/restore.ts";
+import { stateRegistry } from "./checkpoint/state-file.ts";
+import { checkpointDirectory, type SubtaskStateHandle } from "./checkpoint/storage.ts";
+
+function checkpointEnvironment(
+  cp: DeploymentCheckpointing | null,
+  listener: DeploymentListener,
+): TaskCheckpointEnvironment | null {
+  if (cp === null) return null;
+  return {
+    mode: cp.mode,
+    directoryOf: (id) => checkpointDirectory(cp.root, id),
+    ack: (t, id, handles) => listener.checkpointAck(t.vertex.id, t.subtaskIndex, id, handles),
+    decline: (t, id, reason) => listener.checkpointDecline(t.vertex.id, t.subtaskIndex, id, reason),
+    finalSnapshotTaken: (t) => listener.finalSnapshotTaken(t.vertex.id, t.subtaskIndex),
+  };
+}
 
 /** Callbacks from the deployed tasks to whoever hosts them (a worker, or the thread executor). */
 export interface DeploymentListener {
@@ -32,6 +56,20 @@ export interface DeploymentListener {
   taskFailed(vertexId: number, subtask: number, error: unknown): void;
   /** Records for an `executeAndCollect` client. */
   collect(collectId: string, records: unknown[]): void;
+  /** A task wrote its state for checkpoint `id`. */
+  checkpointAck(vertexId: number, subtask: number, id: number, handles: SubtaskStateHandle[]): void;
+  /** A task could not take part in checkpoint `id`. */
+  checkpointDecline(vertexId: number, subtask: number, id: number, reason: string): void;
+  /** A task finished and took its final snapshot. */
+  finalSnapshotTaken(vertexId: number, subtask: number): void;
+}
+
+/** Checkpointing of a deployment. */
+export interface DeploymentCheckpointing {
+  /** Barrier handling. */
+  readonly mode: CheckpointingMode;
+  /** Root directory of the job's checkpoints (`chk-<id>` below it). */
+  readonly root: string;
 }
 
 /** What to deploy. */
@@ -48,6 +86,10 @@ export interface DeploymentSpec {
   readonly timers: TimerScheduler;
   /** Restart attempt number. */
   readonly attemptNumber: number;
+  /** Checkpointing, or null when off. */
+  readonly checkpointing: DeploymentCheckpointing | null;
+  /** State to restore (operators of the hosted subtasks), or null. */
+  readonly restore: RestoreData | null;
 }
 
 /** Per-vertex counters summed over the hosted subtasks. */
@@ -85,6 +127,10 @@ export class Deployment {
       copyFunctions: false,
       wake: () => this.scheduler.wake(),
       collectToClient: (id, records) => listener.collect(id, records),
+      checkpoints: checkpointEnvironment(spec.checkpointing, listener),
+      operatorIds: computeOperatorIds(sg),
+      restore: spec.restore,
+      registry: stateRegistry(sg.config.registeredTypes),
     };
 
     // Input channels of hosted consumers, by channel id.
@@ -192,6 +238,16 @@ export class Deployment {
       this.scheduler.stop();
       this.listener.taskFailed(task.vertex.id, task.subtaskIndex, st.error);
     }
+  }
+
+  /** Checkpoint `id` was triggered: every hosted task hears of it (sources start it). */
+  triggerCheckpoint(id: number, timestamp: number): void {
+    for (const t of this.tasks) t.triggerCheckpoint(id, timestamp);
+  }
+
+  /** Checkpoint `id` completed (or was aborted). */
+  notifyCheckpoint(id: number, completed: boolean): void {
+    for (const t of this.tasks) t.notifyCheckpoint(id, completed);
   }
 
   /** Cancels every task. */

@@ -46,6 +46,17 @@ import { HeapKeyedStateBackend } from "./state/heap-backend.ts";
 import { OperatorKeyedStateStore } from "./state/keyed-state-store.ts";
 import { OperatorStateBackend } from "./state/operator-state.ts";
 import { InternalTimeServiceManager } from "./state/timers.ts";
+import type { TypeRegistry } from "../core/serialization.ts";
+import type { CheckpointingMode } from "../api/checkpointing.ts";
+import type { CheckpointBarrier } from "./events.ts";
+import { applyOperatorRestore, type RestoreData } from "./checkpoint/restore.ts";
+import { isSnapshotable } from "./checkpoint/snapshot.ts";
+import type { SubtaskStateHandle } from "./checkpoint/storage.ts";
+import {
+  FINAL_SNAPSHOT_ID,
+  TaskCheckpointer,
+  type ChainMember,
+} from "./checkpoint/task-checkpointer.ts";
 
 /** What a task needs from the outside world. */
 export interface TaskEnvironment {
@@ -65,6 +76,28 @@ export interface TaskEnvironment {
   wake(): void;
   /** Sends records to the client (executeAndCollect). */
   collectToClient(collectId: string, records: unknown[]): void;
+  /** Checkpointing of the task, or null when checkpointing is off. */
+  readonly checkpoints: TaskCheckpointEnvironment | null;
+  /** Stable operator ids by stream node id. */
+  readonly operatorIds: ReadonlyMap<number, string>;
+  /** State to restore, by operator id, or null. */
+  readonly restore: RestoreData | null;
+  /** Codec registry of the job (state values). */
+  readonly registry: TypeRegistry;
+}
+
+/** What a task needs for checkpoints. */
+export interface TaskCheckpointEnvironment {
+  /** Barrier handling. */
+  readonly mode: CheckpointingMode;
+  /** The directory of checkpoint `id`. */
+  directoryOf(id: number): string;
+  /** The task's files of checkpoint `id` are written. */
+  ack(task: StreamTask, id: number, handles: SubtaskStateHandle[]): void;
+  /** The task could not take part in checkpoint `id`. */
+  decline(task: StreamTask, id: number, reason: string): void;
+  /** The task took its final snapshot and waits for a checkpoint to include it. */
+  finalSnapshotTaken(task: StreamTask): void;
 }
 
 /** Lifecycle of a task. */
@@ -74,6 +107,7 @@ export type TaskState =
   | { readonly kind: "RUNNING" }
   | { readonly kind: "FINISHING" }
   | { readonly kind: "DRAINING" }
+  | { readonly kind: "AWAITING_FINAL_CHECKPOINT" }
   | { readonly kind: "CLOSING" }
   | { readonly kind: "FINISHED" }
   | { readonly kind: "FAILED"; readonly error: unknown }
@@ -160,6 +194,14 @@ export class StreamTask {
   private headBackend: HeapKeyedStateBackend | null = null;
   /** Key selectors of the head's inputs. */
   private headKeys: readonly (KeyFn | null)[] = [];
+  /** The chain with contexts and operator ids (head first). */
+  private readonly members: ChainMember[] = [];
+  /** Barrier alignment and snapshots, or null when checkpointing is off. */
+  private readonly checkpointer: TaskCheckpointer | null = null;
+  /** Checkpoints triggered while the task was finishing, answered once its final snapshot exists. */
+  private readonly pendingFinal: number[] = [];
+  /** Checkpoints that include this task's final snapshot. */
+  private readonly finalIn = new Set<number>();
 
   /**
    * Builds the chain. `inputs` are this subtask's input channels in gate order; `writers` are the
@@ -203,8 +245,18 @@ export class StreamTask {
     const byNode = new Map<number, StreamOperator<unknown>>();
     for (let i = vertex.nodes.length - 1; i >= 0; i--) {
       const node = vertex.nodes[i]!;
+      const operatorId = env.operatorIds.get(node.id) ?? `node-${node.id}`;
+      const { ctx: opCtx, splits: restoredSplits } = this.operatorContext(
+        node.name,
+        node.keys,
+        operatorId,
+      );
       const op: StreamOperator<unknown> = node.source
-        ? new SourceOperator(node.source.source as never, node.source.watermarks as never, splits)
+        ? new SourceOperator(
+            node.source.source as never,
+            node.source.watermarks as never,
+            restoredSplits ?? splits,
+          )
         : createOperator(node.operator!, env.copyFunctions);
       const main: RecordTarget[] = [];
       const side = new Map<string, RecordTarget[]>();
@@ -227,7 +279,6 @@ export class StreamTask {
       } else {
         output = new RoutingOutput(main, side);
       }
-      const opCtx = this.operatorContext(node.name, node.keys);
       if (i === 0) {
         this.headBackend = opCtx.keyedBackend as HeapKeyedStateBackend | null;
         this.headKeys = node.keys;
@@ -235,19 +286,41 @@ export class StreamTask {
       op.setup(opCtx, output);
       byNode.set(node.id, op);
       this.operators.unshift(op);
+      this.members.unshift({ op, ctx: opCtx, operatorId });
     }
     this.head = this.operators[0]!;
     this.source = this.head instanceof SourceOperator ? this.head : null;
     this.headOne = this.head instanceof OneInputOperator ? this.head : null;
     this.headTwo = this.head instanceof TwoInputOperator ? this.head : null;
     const head = this.head;
+    const cp = env.checkpoints;
+    if (cp !== null) {
+      this.checkpointer = new TaskCheckpointer({
+        members: this.members,
+        writers: this.writers,
+        inputs,
+        registry: env.registry,
+        mode: cp.mode,
+        subtask: subtaskIndex,
+        parallelism: vertex.parallelism,
+        directoryOf: (id) => cp.directoryOf(id),
+        park: (step) => this.runAsync(() => step),
+        channelsUnblocked: (chans) => this.unblock(chans),
+        ack: (id, handles) => cp.ack(this, id, handles),
+        decline: (id, reason) => cp.decline(this, id, reason),
+      });
+    }
     this.valve = new StatusWatermarkValve(inputs, {
       watermark: (wm) => head.processWatermark(wm),
       status: (idle) => head.processWatermarkStatus(idle),
     });
   }
 
-  private operatorContext(name: string, keys: OperatorContext["keys"]): OperatorContext {
+  private operatorContext(
+    name: string,
+    keys: OperatorContext["keys"],
+    operatorId: string,
+  ): { ctx: OperatorContext; splits: unknown[] | null } {
     const env = this.env;
     const keyed = keys.some((k) => k !== null);
     const backend = keyed
@@ -268,10 +341,22 @@ export class StreamTask {
           registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
         })
       : null;
-    return {
+    const operatorState = new OperatorStateBackend(name);
+    const restore = env.restore?.get(operatorId);
+    const restored = restore
+      ? applyOperatorRestore(restore, {
+          subtask: this.subtaskIndex,
+          parallelism: this.vertex.parallelism,
+          keyGroupRange: backend?.keyGroupRange ?? null,
+          keyed: backend !== null && isSnapshotable(backend) ? backend : null,
+          timers: timeServiceManager,
+          operatorState,
+        })
+      : null;
+    const ctx: OperatorContext = {
       keyedBackend: backend,
       timeServiceManager,
-      operatorState: new OperatorStateBackend(name),
+      operatorState,
       operatorName: name,
       taskName: this.displayName,
       jobName: env.jobName,
@@ -286,9 +371,10 @@ export class StreamTask {
       registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
       mailbox: this.mailbox,
       collectToClient: (id, records) => env.collectToClient(id, records),
-      isRestored: false,
-      checkpointing: env.config.checkpointing.interval > 0,
+      isRestored: restore !== undefined,
+      checkpointing: env.checkpoints !== null,
     };
+    return { ctx, splits: restored?.splits ?? null };
   }
 
   /** Schedules `callback` as a mail at processing time `time`. */
@@ -410,14 +496,21 @@ export class StreamTask {
 
   private processInput(fuel: number): void {
     let done = 0;
+    const cp = this.checkpointer;
     while (
       done < fuel &&
       this.available.length > 0 &&
       this.outputsAvailable() &&
       this.state.kind === "RUNNING" &&
+      !this.busy &&
       this.head.canAcceptInput()
     ) {
       const ch = this.available.shift()!;
+      if (cp !== null && cp.isBlocked(ch)) {
+        // Aligning a checkpoint: this channel's data after the barrier waits.
+        this.queued[ch.gateIndex] = false;
+        continue;
+      }
       const batch = ch.queue.shift()!;
       if (ch.queue.length > 0) this.available.push(ch);
       else this.queued[ch.gateIndex] = false;
@@ -503,12 +596,17 @@ export class StreamTask {
         if (!ch.finished) {
           this.finishedChannels++;
           this.valve.channelFinished(ch);
+          this.checkpointer?.onChannelFinished();
           if (this.finishedChannels === this.inputs.length) this.beginFinish();
         }
         break;
       case "barrier":
-        // Checkpoint barriers are introduced by a later issue; nothing emits them yet.
-        throw new Error(`unexpected ${event.kind} event in task ${this.displayName}`);
+        if (this.checkpointer === null) {
+          throw new Error(
+            `unexpected checkpoint barrier in task ${this.displayName}: checkpointing is off`,
+          );
+        }
+        this.checkpointer.onBarrier(ch, event as CheckpointBarrier);
     }
   }
 
@@ -519,9 +617,73 @@ export class StreamTask {
     this.runAsync(async () => {
       for (const op of this.operators) await op.finish();
       for (const w of this.writers) w.broadcastEvent(END_OF_PARTITION);
-      this.state = { kind: "DRAINING" };
-      if (this.outputsAvailable()) this.close();
+      const cp = this.checkpointer;
+      if (cp === null) {
+        // No checkpoints: what waits for one (two-phase-commit sinks) commits now.
+        for (const op of this.operators) await op.notifyCheckpointComplete(FINAL_SNAPSHOT_ID);
+        this.state = { kind: "DRAINING" };
+        if (this.outputsAvailable()) this.close();
+        return;
+      }
+      await cp.takeFinalSnapshot(this.env.timers.now());
+      this.state = { kind: "AWAITING_FINAL_CHECKPOINT" };
+      for (const id of this.pendingFinal.splice(0)) this.answerFinal(id);
+      this.env.checkpoints!.finalSnapshotTaken(this);
     });
+  }
+
+  private answerFinal(id: number): void {
+    this.finalIn.add(id);
+    this.checkpointer!.answerWithFinalSnapshot(id);
+  }
+
+  /** Channels released by a completed alignment may be read again. */
+  private unblock(channels: InputChannel[]): void {
+    for (const ch of channels) {
+      if (ch.queue.length > 0 && !this.queued[ch.gateIndex]) {
+        this.queued[ch.gateIndex] = true;
+        this.available.push(ch);
+      }
+    }
+    this.env.wake();
+  }
+
+  /**
+   * The coordinator triggered checkpoint `id`: a running source task snapshots and emits the
+   * barrier; a finished task answers with its final snapshot; other tasks wait for barriers.
+   */
+  triggerCheckpoint(id: number, timestamp: number): void {
+    this.mails.push(() => {
+      const k = this.state.kind;
+      if (k === "AWAITING_FINAL_CHECKPOINT") this.answerFinal(id);
+      else if (k === "FINISHING" || k === "DRAINING") this.pendingFinal.push(id);
+      else if (k === "RUNNING" && this.source !== null) this.checkpointer?.triggerSource(id, timestamp);
+      else if (k === "RUNNING" && this.inputs.length === 0) this.pendingFinal.push(id);
+    });
+    this.env.wake();
+  }
+
+  /** Checkpoint `id` completed (or was aborted) on every task: tell the operators. */
+  notifyCheckpoint(id: number, completed: boolean): void {
+    this.mails.push(() => {
+      if (this.isDone()) return;
+      this.runAsync(async () => {
+        for (const op of this.operators) {
+          if (completed) await op.notifyCheckpointComplete(id);
+          else await op.notifyCheckpointAborted(id);
+        }
+        if (!completed) {
+          this.finalIn.delete(id);
+          return;
+        }
+        let coveredFinal = false;
+        for (const f of this.finalIn) if (f <= id) coveredFinal = true;
+        if (coveredFinal && this.state.kind === "AWAITING_FINAL_CHECKPOINT") {
+          this.state = { kind: "DRAINING" };
+        }
+      });
+    });
+    this.env.wake();
   }
 
   private close(): void {

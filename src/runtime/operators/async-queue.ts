@@ -38,6 +38,12 @@ export interface StreamElementQueue<R extends QueuedRequest> {
   onCompleted(request: R): void;
   /** Emits (and removes) everything that may be emitted now, in order; returns how many. */
   emitCompleted(emit: (element: QueueElement<R>) => void): number;
+  /**
+   * Every element not yet emitted (requests running or completed, and events), for a checkpoint:
+   * in input order, except that the unordered queue lists a segment's completed requests before
+   * its running ones. `running` gives the requests still running, in start order.
+   */
+  elements(running: Iterable<R>): QueueElement<R>[];
 }
 
 /** Emits strictly in input order: an element leaves only once all before it have. */
@@ -78,6 +84,10 @@ export class OrderedQueue<R extends QueuedRequest> implements StreamElementQueue
       this.head = 0;
     }
     return n;
+  }
+  /** The elements from the head on. */
+  elements(): QueueElement<R>[] {
+    return this.items.slice(this.head) as QueueElement<R>[];
   }
 }
 
@@ -145,5 +155,20 @@ export class UnorderedQueue<R extends QueuedRequest> implements StreamElementQue
       emit(seg.closer);
     }
     return n;
+  }
+  /** Segment by segment: its completed requests, its running ones, then its closing event. */
+  elements(running: Iterable<R>): QueueElement<R>[] {
+    const bySegment = new Map<unknown, R[]>();
+    for (const r of running) {
+      const list = bySegment.get(r.segment);
+      if (list === undefined) bySegment.set(r.segment, [r]);
+      else list.push(r);
+    }
+    const out: QueueElement<R>[] = [];
+    for (const seg of this.segments) {
+      out.push(...seg.ready, ...(bySegment.get(seg) ?? []));
+      if (seg.closer !== null) out.push(seg.closer);
+    }
+    return out;
   }
 }

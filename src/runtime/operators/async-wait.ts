@@ -23,6 +23,7 @@ import {
   type ResultFuture,
 } from "../../api/async.ts";
 import type { RichFunction } from "../../api/functions.ts";
+import { ListStateDescriptor, type ListState } from "../../api/state.ts";
 import {
   OrderedQueue,
   UnorderedQueue,
@@ -78,6 +79,13 @@ function shortText(v: unknown): string {
   return s.length > 120 ? `${s.slice(0, 117)}...` : s;
 }
 
+/** Name of the operator list state (SPLIT) holding the queued elements at a checkpoint. */
+export const ASYNC_WAIT_STATE_NAME = "_async_wait_operator_state_";
+
+/** A queued element as checkpointed: an input record (re-issued on restore) or an event. */
+export type AsyncQueuedElement =
+  { readonly kind: "record"; readonly value: unknown; readonly timestamp: number } | QueueEvent;
+
 /** Settings of an {@link AsyncWaitOperator}. */
 export interface AsyncWaitSettings {
   /** Emit in input order. */
@@ -103,6 +111,7 @@ export class AsyncWaitOperator extends OneInputOperator<unknown> {
   private signalled = false;
   private finishWaiter: (() => void) | null = null;
   private closed = false;
+  private queuedState!: ListState<AsyncQueuedElement>;
 
   /** Creates the operator for `fn`. */
   constructor(fn: AsyncFunction<unknown, unknown>, settings: AsyncWaitSettings) {
@@ -111,6 +120,55 @@ export class AsyncWaitOperator extends OneInputOperator<unknown> {
     this.settings = settings;
     this.userFunction = fn as RichFunction;
     this.queue = settings.ordered ? new OrderedQueue() : new UnorderedQueue();
+  }
+
+  /**
+   * Opens the user function, then re-issues the elements of a restored checkpoint (requests
+   * started again in their order, events queued between them) before any new input.
+   */
+  override async open(): Promise<void> {
+    this.queuedState = this.ctx.operatorState.getListState(
+      new ListStateDescriptor<AsyncQueuedElement>(ASYNC_WAIT_STATE_NAME),
+    );
+    const restored = [...this.queuedState.get()];
+    await super.open();
+    if (restored.length === 0) return;
+    for (const el of restored) {
+      if (el.kind === "record") this.processElement(el.value, el.timestamp);
+      else if (el.kind === "watermark" || el.kind === "status") {
+        // Queued without emitting: what is ready goes out in the task's first turn.
+        if (this.canAcceptInput()) this.queue.addEvent(el);
+        else this.overflow.push(el);
+      } else {
+        throw new Error(
+          `operator '${this.name}': unknown element ${shortText(el)} in restored async state '${ASYNC_WAIT_STATE_NAME}'`,
+        );
+      }
+    }
+    this.requestDrain();
+  }
+
+  /**
+   * Stores every element not yet emitted (the input of each running or completed request, and the
+   * events between them, then the records waiting for a slot) in operator list state, then lets
+   * a checkpointed user function snapshot. A pending request failure fails the checkpoint.
+   */
+  override snapshotState(checkpointId: number, timestamp: number): void | Promise<void> {
+    this.throwIfFailed();
+    const out: AsyncQueuedElement[] = [];
+    for (const el of this.queue.elements(this.inFlight)) {
+      out.push(
+        el.kind === "record" ? { kind: "record", value: el.input, timestamp: el.timestamp } : el,
+      );
+    }
+    for (let i = this.overflowHead; i < this.overflow.length; i++) {
+      const item = this.overflow[i]!;
+      out.push(
+        item.kind === "pending" ? { kind: "record", value: item.value, timestamp: item.ts } : item,
+      );
+    }
+    this.queuedState.update(out);
+    return super.snapshotState(checkpointId, timestamp);
   }
 
   /** False while the queue is full or records wait for a slot: the task then reads no input. */

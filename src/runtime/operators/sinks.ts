@@ -1,14 +1,34 @@
 /** Sink operators: user sinks (`sinkTo`, `print`) and the collect sink behind `executeAndCollect`. */
-import type { Sink, SinkWriter, SinkWriterContext } from "../../api/sink.ts";
+import {
+  isTwoPhaseCommittingSink,
+  type PrecommittingSinkWriter,
+  type Sink,
+  type SinkWriter,
+  type SinkWriterContext,
+} from "../../api/sink.ts";
+import type { TimerScheduler } from "../../core/time.ts";
 import { NO_TIMESTAMP } from "../events.ts";
-import { initializeCheckpointed } from "./functions-support.ts";
+import {
+  initializeCheckpointed,
+  notifyCheckpoint,
+  snapshotCheckpointed,
+} from "./functions-support.ts";
 import { OneInputOperator, type FusionStep } from "./operator.ts";
+import { SinkCommitLog } from "./sink-commit.ts";
 
-/** Runs a {@link Sink}'s writer. */
+/**
+ * Runs a {@link Sink}'s writer. For a two-phase-committing sink it pre-commits on every checkpoint
+ * barrier and at the end of input, and commits when the checkpoint completes (see sink-commit.ts).
+ */
 export class SinkOperator extends OneInputOperator<never> implements SinkWriterContext {
   private readonly sink: Sink<unknown>;
   private writer!: SinkWriter<unknown>;
+  /** Pending committables (two-phase-committing sinks only). */
+  private commitLog: SinkCommitLog | null = null;
   private ts = NO_TIMESTAMP;
+  private finished = false;
+  /** Id of the last checkpoint snapshotted before the end of input (-1: none). */
+  private lastCheckpointId = -1;
   /** Records written so far (a metric). */
   recordsIn = 0;
   /** Creates the operator. */
@@ -16,15 +36,38 @@ export class SinkOperator extends OneInputOperator<never> implements SinkWriterC
     super();
     this.sink = sink;
   }
-  /** Creates the writer (a writer implementing CheckpointedFunction then initializes its state). */
+  /**
+   * Creates the writer (a writer implementing CheckpointedFunction then initializes its state); a
+   * two-phase-committing sink also gets its committer, which commits what a restore brought back.
+   */
   override async open(): Promise<void> {
     try {
+      const ctx = this.ctx;
+      const timers: TimerScheduler = {
+        now: () => ctx.timers.now(),
+        scheduleAt: (time, callback) => ctx.registerProcessingTimer(time, callback),
+      };
       this.writer = await this.sink.createWriter({
-        subtaskIndex: this.ctx.subtaskIndex,
-        parallelism: this.ctx.parallelism,
-        operatorName: this.ctx.operatorName,
+        subtaskIndex: ctx.subtaskIndex,
+        parallelism: ctx.parallelism,
+        operatorName: ctx.operatorName,
+        timers,
       });
-      await initializeCheckpointed(this.writer, this.ctx);
+      await initializeCheckpointed(this.writer, ctx);
+      if (isTwoPhaseCommittingSink(this.sink)) {
+        if (
+          typeof (this.writer as PrecommittingSinkWriter<unknown, unknown>).prepareCommit !==
+          "function"
+        ) {
+          throw new TypeError(
+            "the writer of a two-phase-committing sink (one with createCommitter) must have prepareCommit()",
+          );
+        }
+        const committer = await this.sink.createCommitter();
+        const place = `sink '${ctx.operatorName}' (${ctx.subtaskIndex + 1}/${ctx.parallelism})`;
+        this.commitLog = new SinkCommitLog(ctx.operatorState, committer, place);
+        if (ctx.isRestored) await this.commitLog.commitRestored();
+      }
     } catch (e) {
       throw this.userError(e);
     }
@@ -51,21 +94,74 @@ export class SinkOperator extends OneInputOperator<never> implements SinkWriterC
       throw this.userError(e);
     }
   }
-  /** Flushes at the end of input. */
+  /**
+   * Checkpoint barrier: flushes, pre-commits (two-phase-committing sinks; the committables go into
+   * the operator state) and lets a CheckpointedFunction writer snapshot its state. After the end of
+   * input (the final snapshot) the writer is not flushed again.
+   */
+  override async snapshotState(checkpointId: number, timestamp: number): Promise<void> {
+    try {
+      if (!this.finished) {
+        this.lastCheckpointId = Math.max(this.lastCheckpointId, checkpointId);
+        await this.writer.flush(false);
+        if (this.commitLog) {
+          const w = this.writer as PrecommittingSinkWriter<unknown, unknown>;
+          this.commitLog.add(checkpointId, await w.prepareCommit());
+        }
+      }
+      this.commitLog?.snapshot();
+      await snapshotCheckpointed(this.writer, checkpointId, timestamp);
+    } catch (e) {
+      throw this.userError(e);
+    }
+  }
+  /** Commits everything pre-committed up to `checkpointId`; tells a listening writer. */
+  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    try {
+      await this.commitLog?.commitUpTo(checkpointId);
+      await notifyCheckpoint(this.writer, checkpointId, true);
+    } catch (e) {
+      throw this.userError(e);
+    }
+  }
+  /** Tells a listening writer; pending committables wait for a later completed checkpoint. */
+  override async notifyCheckpointAborted(checkpointId: number): Promise<void> {
+    try {
+      await notifyCheckpoint(this.writer, checkpointId, false);
+    } catch (e) {
+      throw this.userError(e);
+    }
+  }
+  /**
+   * Flushes at the end of input. A two-phase-committing sink pre-commits the rest; it is committed
+   * by the first checkpoint completing after the ones already snapshotted (the one holding the
+   * final snapshot), or right away when checkpointing is off.
+   */
   override async finish(): Promise<void> {
     try {
+      this.finished = true;
       await this.writer.flush(true);
+      if (this.commitLog) {
+        const w = this.writer as PrecommittingSinkWriter<unknown, unknown>;
+        this.commitLog.add(this.lastCheckpointId + 1, await w.prepareCommit(), true);
+        if (!this.ctx.checkpointing) await this.commitLog.commitUpTo(Number.MAX_SAFE_INTEGER);
+      }
     } catch (e) {
       throw this.userError(e);
     }
   }
   /** Flushes without ending (called when the task goes idle). */
   override onIdle(): void | Promise<void> {
+    if (this.finished) return;
     return this.writer?.flush(false);
   }
-  /** Closes the writer. */
+  /** Closes the writer (and the committer). */
   override async close(): Promise<void> {
-    if (this.writer && typeof this.writer.close === "function") await this.writer.close();
+    try {
+      if (this.writer && typeof this.writer.close === "function") await this.writer.close();
+    } finally {
+      await this.commitLog?.close();
+    }
   }
 }
 

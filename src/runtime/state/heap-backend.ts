@@ -3,210 +3,97 @@
  * owned by the instance (so a snapshot or a rescale can take whole key groups), from the key's map
  * form to an entry holding the key, the namespace, the value and its last-access time (for TTL),
  * or straight to the value for states without TTL of the hottest kinds (see state-table.ts).
+ * Current key handling and the state registry are in keyed-backend-base.ts, canonical snapshots
+ * in heap-snapshot.ts.
  */
-import { assignToKeyGroup, keyToMapKey, type KeyGroupRange } from "../../core/keygroups.ts";
-import type { State, StateDescriptor } from "../../api/state.ts";
-import type { KeyFn } from "../../api/transformations.ts";
+import type { StateDescriptor } from "../../api/state.ts";
+import type { KeyedEntry, SnapshotableKeyedBackend, StateMeta } from "../checkpoint/snapshot.ts";
+import { checkRestoredKind } from "./canonical.ts";
 import {
-  VOID_NAMESPACE,
-  type InternalKvState,
-  type KeyedStateBackend,
-  type NamespaceKeyFn,
-  type VoidNamespace,
-} from "./keyed-backend.ts";
+  forEachHeapEntry,
+  loadPending,
+  restoreHeapEntry,
+  type PendingState,
+} from "./heap-snapshot.ts";
 import type { HeapState } from "./heap-states.ts";
-import { createHeapState, usesRawTable } from "./heap-raw-states.ts";
-import { StateTable, type MapKey } from "./state-table.ts";
+import { usesRawTable } from "./heap-raw-states.ts";
+import { KeyedBackendBase, type KeyedBackendOptions } from "./keyed-backend-base.ts";
+import { StateTable } from "./state-table.ts";
 
 /** Options of a heap backend. */
-export interface HeapBackendOptions {
-  /** Name of the operator (for error messages). */
-  readonly operatorName: string;
-  /** Number of key groups. */
-  readonly maxParallelism: number;
-  /** Key groups owned by this instance. */
-  readonly keyGroupRange: KeyGroupRange;
-  /** Processing time (TTL). */
-  readonly now: () => number;
-}
+export type HeapBackendOptions = KeyedBackendOptions;
 
 /** Keyed state in JS Maps. */
-export class HeapKeyedStateBackend implements KeyedStateBackend {
-  /** Number of key groups. */
-  readonly maxParallelism: number;
-  /** Owned key groups. */
-  readonly keyGroupRange: KeyGroupRange;
-  /** Operator name, for errors. */
-  readonly operatorName: string;
-  /** Processing time. */
-  readonly now: () => number;
-  /** Current key (valid when not `dirty`). */
-  key: unknown = undefined;
-  /** Map form of the current key. */
-  mapKey: MapKey = null;
-  /** Index of the current key's group in the owned range. */
-  group = 0;
-  /** Changes whenever the current key may change (lets handles reuse the entry they just read). */
-  version = 0;
-  /** Whether the current key must still be computed from the current record (or is missing). */
-  dirty = true;
-  private record: unknown = undefined;
-  private keyFn: KeyFn | null = null;
-  private noKeyReason =
-    "keyed state and timers are only usable in processElement/onTimer (there is no key in open/close)";
-  private readonly states = new Map<string, HeapState>();
+export class HeapKeyedStateBackend extends KeyedBackendBase implements SnapshotableKeyedBackend {
+  /** Restored entries of states not registered yet, by state name. */
+  private readonly pending = new Map<string, PendingState>();
 
-  /** Creates an empty backend. */
-  constructor(options: HeapBackendOptions) {
-    this.maxParallelism = options.maxParallelism;
-    this.keyGroupRange = options.keyGroupRange;
-    this.operatorName = options.operatorName;
-    this.now = options.now;
+  /** A table of JS Maps (raw for the hottest kinds). */
+  protected createTable(descriptor: StateDescriptor, namespaced: boolean): StateTable {
+    return new StateTable(this.numGroups, namespaced, usesRawTable(descriptor, namespaced));
   }
 
-  /** Makes `record` the source of the current key. */
-  setCurrentRecord(record: unknown, keyFn: KeyFn): void {
-    this.record = record;
-    this.keyFn = keyFn;
-    this.dirty = true;
-    this.version++;
+  /** Loads restored entries waiting for `state`. */
+  protected onRegistered(state: HeapState): void {
+    const p = this.pending.get(state.descriptor.name);
+    if (p === undefined) return;
+    loadPending(state, p, this.keyGroupRange.start, this.operatorName);
+    this.pending.delete(state.descriptor.name);
   }
 
-  /** Sets the current key. */
-  setCurrentKey(key: unknown): void {
-    if (key === undefined) {
+  /** The registered states, then the restored ones not registered yet. */
+  snapshotMeta(): StateMeta[] {
+    const out: StateMeta[] = [];
+    for (const s of this.states.values())
+      out.push({ name: s.descriptor.name, kind: s.descriptor.kind, namespaced: s.namespaced });
+    for (const p of this.pending.values()) out.push(p.meta);
+    return out;
+  }
+
+  /** Visits every entry of key group `keyGroup`, state by state. */
+  forEachEntry(keyGroup: number, visit: (state: string, entry: KeyedEntry) => void): void {
+    const group = this.ownedIndex(keyGroup, "snapshot");
+    const now = this.now();
+    for (const [name, s] of this.states) forEachHeapEntry(s, group, now, (e) => visit(name, e));
+    for (const [name, p] of this.pending) {
+      const entries = p.groups.get(keyGroup);
+      if (entries !== undefined) for (const e of entries) visit(name, e);
+    }
+  }
+
+  /** Adds a restored entry (kept pending until the state is registered). */
+  restoreEntry(meta: StateMeta, keyGroup: number, entry: KeyedEntry): void {
+    const group = this.ownedIndex(keyGroup, "restore");
+    const state = this.states.get(meta.name);
+    if (state !== undefined) {
+      checkRestoredKind(state.descriptor, state.namespaced, meta, this.operatorName);
+      restoreHeapEntry(state, group, entry, `of operator '${this.operatorName}'`);
+      return;
+    }
+    let p = this.pending.get(meta.name);
+    if (p === undefined) this.pending.set(meta.name, (p = { meta, groups: new Map() }));
+    else if (p.meta.kind !== meta.kind || p.meta.namespaced !== meta.namespaced)
       throw new Error(
-        `the key selector of operator '${this.operatorName}' returned undefined; keys must be defined values`,
+        `state '${meta.name}' of operator '${this.operatorName}' is restored with two kinds (${p.meta.kind} and ${meta.kind})`,
       );
-    }
-    const kg = assignToKeyGroup(key, this.maxParallelism);
-    const group = kg - this.keyGroupRange.start;
-    if (group < 0 || kg > this.keyGroupRange.end) {
+    let list = p.groups.get(keyGroup);
+    if (list === undefined) p.groups.set(keyGroup, (list = []));
+    list.push(entry);
+  }
+
+  /** Index of owned key group `keyGroup`, or a clear error. */
+  private ownedIndex(keyGroup: number, what: string): number {
+    const { start, end } = this.keyGroupRange;
+    if (!(Number.isInteger(keyGroup) && keyGroup >= start && keyGroup <= end))
       throw new Error(
-        `key ${String(key)} (key group ${kg}) does not belong to this instance of operator '${this.operatorName}' (key groups ${this.keyGroupRange.start}..${this.keyGroupRange.end}): is the key selector deterministic?`,
+        `${what}: key group ${keyGroup} is not owned by this instance of operator '${this.operatorName}' (key groups ${start}..${end})`,
       );
-    }
-    this.key = key;
-    this.mapKey = keyToMapKey(key);
-    this.group = group;
-    this.dirty = false;
-    this.version++;
-  }
-
-  /**
-   * Sets the current key when its map form and key group index (in the owned range) are known,
-   * e.g. while iterating a state table: no hashing, no checks.
-   */
-  setResolvedKey(key: unknown, mapKey: MapKey, group: number): void {
-    this.key = key;
-    this.mapKey = mapKey;
-    this.group = group;
-    this.dirty = false;
-    this.version++;
-  }
-
-  /** Leaves no current key: keyed state access fails (naming `reason`) until a key is set again. */
-  clearCurrentKey(reason: string): void {
-    this.record = undefined;
-    this.keyFn = null;
-    this.dirty = true;
-    this.noKeyReason = reason;
-  }
-
-  /** Computes the current key from the current record if needed. */
-  resolve(): void {
-    if (this.dirty) {
-      if (this.keyFn === null) {
-        throw new Error(
-          `no current key in operator '${this.operatorName}'${this.noKeyReason ? `: ${this.noKeyReason}` : ""}`,
-        );
-      }
-      this.setCurrentKey(this.keyFn(this.record));
-    }
-  }
-
-  /** The current key. */
-  getCurrentKey(): unknown {
-    this.resolve();
-    return this.key;
-  }
-
-  /** The current key's key group. */
-  getCurrentKeyGroup(): number {
-    this.resolve();
-    return this.group + this.keyGroupRange.start;
-  }
-
-  /** The state of `descriptor`, created on first use. */
-  getOrCreateKeyedState<S extends State, N = VoidNamespace>(
-    descriptor: StateDescriptor<S>,
-    namespaceKey?: NamespaceKeyFn<N>,
-  ): S & InternalKvState<N> {
-    const existing = this.states.get(descriptor.name);
-    if (existing) {
-      if (existing.descriptor.kind !== descriptor.kind) {
-        throw new Error(
-          `state '${descriptor.name}' of operator '${this.operatorName}' is already registered as ${existing.descriptor.kind} state; it cannot also be ${descriptor.kind} state`,
-        );
-      }
-      if (existing.namespaced !== (namespaceKey !== undefined)) {
-        throw new Error(
-          `state '${descriptor.name}' of operator '${this.operatorName}' is registered both with and without a namespace`,
-        );
-      }
-      return existing as unknown as S & InternalKvState<N>;
-    }
-    const numGroups = this.keyGroupRange.end - this.keyGroupRange.start + 1;
-    const namespaced = namespaceKey !== undefined;
-    const table = new StateTable(numGroups, namespaced, usesRawTable(descriptor, namespaced));
-    const state = createHeapState(
-      descriptor,
-      this,
-      table,
-      (namespaceKey ?? null) as NamespaceKeyFn<unknown> | null,
-    );
-    this.states.set(descriptor.name, state);
-    return state as unknown as S & InternalKvState<N>;
-  }
-
-  /** Keys with a value of state `name` in `namespace`. */
-  *getKeys(name: string, namespace: unknown = VOID_NAMESPACE): Iterable<unknown> {
-    const state = this.states.get(name);
-    if (!state) return;
-    yield* state.table.keys(state.namespaced ? state.namespaceKeyOf(namespace) : null);
-  }
-
-  /** Runs `fn` for every key of `descriptor`'s state, with that key current. */
-  applyToAllKeys<S extends State>(
-    descriptor: StateDescriptor<S>,
-    fn: (key: unknown, state: S) => void,
-  ): void {
-    const state = this.getOrCreateKeyedState(descriptor);
-    const keys = [...this.getKeys(descriptor.name)];
-    const saved = this.dirty ? null : { key: this.key };
-    const savedRecord = this.dirty;
-    for (const k of keys) {
-      this.setCurrentKey(k);
-      fn(k, state);
-    }
-    if (saved) this.setCurrentKey(saved.key);
-    else this.dirty = savedRecord;
-  }
-
-  /** Entries over all states. */
-  numStateEntries(): number {
-    let n = 0;
-    for (const s of this.states.values()) n += s.table.size();
-    return n;
-  }
-
-  /** The registered states (for snapshots). */
-  registeredStates(): ReadonlyMap<string, HeapState> {
-    return this.states;
+    return keyGroup - start;
   }
 
   /** Drops all state. */
   dispose(): void {
     this.states.clear();
+    this.pending.clear();
   }
 }

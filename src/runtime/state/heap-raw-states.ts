@@ -15,7 +15,7 @@ import type {
 } from "../../api/state.ts";
 import type { AggregateFunction } from "../../api/functions.ts";
 import type { NamespaceKeyFn } from "./keyed-backend.ts";
-import type { HeapKeyedStateBackend } from "./heap-backend.ts";
+import type { KeyedBackendBase } from "./keyed-backend-base.ts";
 import {
   HeapAggregatingState,
   HeapListState,
@@ -216,7 +216,7 @@ export function usesRawTable(descriptor: StateDescriptor, namespaced: boolean): 
 /** Creates the heap handle for `descriptor` over `table`. */
 export function createHeapState(
   descriptor: StateDescriptor,
-  backend: HeapKeyedStateBackend,
+  backend: KeyedBackendBase,
   table: StateTable,
   nsKeyFn: NamespaceKeyFn<unknown> | null,
 ): HeapState {

@@ -12,7 +12,7 @@ import type {
 } from "../../api/state.ts";
 import type { AggregateFunction } from "../../api/functions.ts";
 import { VOID_NAMESPACE, type NamespaceKeyFn } from "./keyed-backend.ts";
-import type { HeapKeyedStateBackend } from "./heap-backend.ts";
+import type { KeyedBackendBase } from "./keyed-backend-base.ts";
 import type { NsKey, StateEntry, StateTable } from "./state-table.ts";
 
 /** An element with its own time-to-live stamp (list and map state with TTL). */
@@ -32,7 +32,7 @@ export abstract class HeapState {
   /** Time-to-live settings, or null. */
   protected readonly ttl: StateTtlConfig | null;
   /** The backend (current key). */
-  protected readonly b: HeapKeyedStateBackend;
+  protected readonly b: KeyedBackendBase;
   /** The current namespace. */
   protected ns: unknown = VOID_NAMESPACE;
   /** Map form of the current namespace (namespaced states). */
@@ -47,7 +47,7 @@ export abstract class HeapState {
   /** Creates the handle. */
   constructor(
     descriptor: StateDescriptor,
-    backend: HeapKeyedStateBackend,
+    backend: KeyedBackendBase,
     table: StateTable,
     nsKeyFn: NamespaceKeyFn<unknown> | null,
   ) {

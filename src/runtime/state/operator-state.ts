@@ -12,6 +12,14 @@ import type {
 } from "../../api/state.ts";
 import { keyToMapKey } from "../../core/keygroups.ts";
 
+/** Operator state in canonical form: list states with their distribution, broadcast maps. */
+export interface OperatorStateSnapshot {
+  /** List states. */
+  readonly lists: { name: string; distribution: ListDistribution; values: unknown[] }[];
+  /** Broadcast states as [key, value] pairs. */
+  readonly broadcast: { name: string; entries: [unknown, unknown][] }[];
+}
+
 /** How a list state is redistributed on restore. */
 export type ListDistribution = "SPLIT" | "UNION";
 
@@ -167,6 +175,36 @@ export class OperatorStateBackend implements OperatorStateStore {
       this.broadcasts.set(descriptor.name, s);
     }
     return s as unknown as BroadcastState<K, V>;
+  }
+
+  /** Every list and broadcast state, in canonical form (for checkpoints). */
+  snapshot(): OperatorStateSnapshot {
+    const lists: OperatorStateSnapshot["lists"] = [];
+    for (const [name, l] of this.lists) {
+      lists.push({ name, distribution: l.distribution, values: [...l.items] });
+    }
+    const broadcast: OperatorStateSnapshot["broadcast"] = [];
+    for (const [name, b] of this.broadcasts) {
+      broadcast.push({ name, entries: [...b.map.values()].map(([k, v]) => [k, v]) });
+    }
+    return { lists, broadcast };
+  }
+
+  /** Fills the backend from restored state (before the operator opens). */
+  restore(snapshot: OperatorStateSnapshot): void {
+    for (const l of snapshot.lists) {
+      const s = new OperatorListState(l.name, l.distribution);
+      s.items = [...l.values];
+      this.lists.set(l.name, s);
+    }
+    for (const b of snapshot.broadcast) {
+      const s = new HeapBroadcastState({ name: b.name, kind: "map" } as MapStateDescriptor<
+        unknown,
+        unknown
+      >);
+      for (const [k, v] of b.entries) s.put(k, v);
+      this.broadcasts.set(b.name, s);
+    }
   }
 
   /** Names of the list states. */

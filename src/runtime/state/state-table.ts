@@ -159,7 +159,7 @@ export class StateTable {
   }
 
   /** Namespaced entry tables: removes namespace `nsKey` from every key group; returns its maps. */
-  takeEntryMaps(nsKey: NsKey): [group: number, entries: Map<MapKey, StateEntry>][] {
+  takeEntryMaps(nsKey: NsKey): Iterable<[group: number, entries: Map<MapKey, StateEntry>]> {
     const out: [number, Map<MapKey, StateEntry>][] = [];
     const groups = this.nsGroups;
     for (let i = 0; i < groups.length; i++) {

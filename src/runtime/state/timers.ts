@@ -6,7 +6,8 @@
  */
 import type { Cancellable } from "../../core/time.ts";
 import { keyToMapKey } from "../../core/keygroups.ts";
-import type { KeyContext, NamespaceKeyFn } from "./keyed-backend.ts";
+import { VOID_NAMESPACE, type KeyContext, type NamespaceKeyFn } from "./keyed-backend.ts";
+import type { TimerEntry } from "../checkpoint/snapshot.ts";
 
 /** A registered timer. */
 export interface InternalTimer<N> {
@@ -281,6 +282,8 @@ function checkTime(time: number): void {
 /** The timer services of one operator, by name. */
 export class InternalTimeServiceManager {
   private readonly services = new Map<string, InternalTimerService<unknown>>();
+  /** Restored timers of services not registered yet, by service name. */
+  private readonly restored = new Map<string, TimerEntry[]>();
   private readonly keys: KeyContext;
   private readonly host: TimerHost;
 
@@ -300,6 +303,11 @@ export class InternalTimeServiceManager {
     if (s === undefined) {
       s = new InternalTimerService<N>(name, this.keys, nsKey, this.host, triggerable);
       this.services.set(name, s as InternalTimerService<unknown>);
+      const pending = this.restored.get(name);
+      if (pending !== undefined) {
+        this.restored.delete(name);
+        for (const t of pending) this.register(s as InternalTimerService<unknown>, t);
+      }
     } else s.setTriggerable(triggerable);
     return s;
   }
@@ -326,4 +334,50 @@ export class InternalTimeServiceManager {
   all(): Iterable<InternalTimerService<unknown>> {
     return this.services.values();
   }
+
+  /**
+   * Every timer in canonical form (registered services and restored timers of services not
+   * registered again yet), for snapshots.
+   */
+  *snapshotTimers(): Iterable<TimerEntry> {
+    for (const s of this.services.values()) {
+      const { event, processing } = s.pendingTimers();
+      for (const t of event) yield timerEntry(s.name, "event", t);
+      for (const t of processing) yield timerEntry(s.name, "processing", t);
+    }
+    for (const list of this.restored.values()) yield* list;
+  }
+
+  /** Adds a restored timer (kept until its service is registered). */
+  restoreTimer(t: TimerEntry): void {
+    const s = this.services.get(t.service);
+    if (s !== undefined) {
+      this.register(s, t);
+      return;
+    }
+    let list = this.restored.get(t.service);
+    if (list === undefined) this.restored.set(t.service, (list = []));
+    list.push(t);
+  }
+
+  private register(s: InternalTimerService<unknown>, t: TimerEntry): void {
+    this.keys.setCurrentKey(t.key);
+    const ns = t.ns === undefined ? VOID_NAMESPACE : t.ns;
+    if (t.domain === "event") s.registerEventTimeTimer(ns, t.time);
+    else s.registerProcessingTimeTimer(ns, t.time);
+  }
+}
+
+function timerEntry(
+  service: string,
+  domain: "event" | "processing",
+  t: InternalTimer<unknown>,
+): TimerEntry {
+  return {
+    service,
+    domain,
+    key: t.key,
+    ns: t.namespace === VOID_NAMESPACE ? undefined : t.namespace,
+    time: t.timestamp,
+  };
 }

@@ -11,6 +11,11 @@
  * which is what a snapshot of the operator needs.
  */
 import type { Window } from "../../../api/windowing/windows.ts";
+import { isSnapshotable } from "../../checkpoint/snapshot.ts";
+import type { KeyedStateBackend } from "../../state/keyed-backend.ts";
+
+/** Name of the keyed state holding window contents (see window-contents.ts). */
+const CONTENTS_STATE = "window-contents";
 
 /** Window end -> window, with the ends in ascending order. */
 export class WindowEndTimers {
@@ -41,6 +46,26 @@ export class WindowEndTimers {
       if (end === this.lastEnd) this.lastEnd = NaN;
       fire(window);
     }
+  }
+
+  /**
+   * After a restore: registers the end timer of every window that has contents in `backend` (the
+   * timers are not state, the contents are). Call once the contents state is registered.
+   */
+  restore(backend: KeyedStateBackend, operatorName: string): void {
+    if (!isSnapshotable(backend)) {
+      throw new Error(
+        `window operator '${operatorName}': its keyed state backend cannot list its entries, so the window timers cannot be rebuilt after a restore`,
+      );
+    }
+    const { start, end } = backend.keyGroupRange;
+    const windows: Window[] = [];
+    for (let kg = start; kg <= end; kg++) {
+      backend.forEachEntry(kg, (state, entry) => {
+        if (state === CONTENTS_STATE) windows.push(entry.ns as Window);
+      });
+    }
+    for (const w of windows) this.register(w, w.maxTimestamp());
   }
 
   /** Number of windows with pending timers. */

@@ -130,6 +130,7 @@ export class WindowOperator extends OneInputOperator<unknown> implements Trigger
       throw new Error(`window operator '${this.name}' needs a keyed stream (keyBy before window)`);
     this.backend = backend;
     this.contents.open(backend, this.nsKey);
+    if (this.lean !== null && this.ctx.isRestored) this.lean.restore(backend, this.name);
     this.timers = tsm.getInternalTimerService<Window>("window-timers", this.nsKey, this);
     this.triggerCtx = new WindowTriggerContext(backend, this.timers, this.nsKey);
     this.collector = new WindowCollector(this.output);

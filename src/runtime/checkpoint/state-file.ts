@@ -1,0 +1,294 @@
+/**
+ * The state file of one operator subtask in a checkpoint or savepoint (format version 1):
+ *
+ * ```
+ * "STROMST1"                      8 bytes magic
+ * u32 LE header length, header    JSON (StateFileHeader), UTF-8
+ * sections                        binary, offsets relative to the end of the header
+ * ```
+ *
+ * One section per key group (keyed entries, then timers) and one for the operator state, each
+ * with its own CRC-32 and its own codec structure table, so a restore at another parallelism
+ * reads only the key groups it owns. Values use the record codec (core/serialization) with the
+ * job's registered classes plus Strom's window classes. A `delta` file (incremental checkpoints)
+ * holds only the entries written or deleted since the previous file of its chain.
+ */
+import { crc32 } from "node:zlib";
+import { DataInputView, DataOutputView, TypeRegistry } from "../../core/serialization.ts";
+import type { KeyGroupRange } from "../../core/keygroups.ts";
+import { GlobalWindow, TimeWindow } from "../../api/windowing/windows.ts";
+import type { KeyedEntry, StateMeta, TimerEntry } from "./snapshot.ts";
+import type { OperatorStateSnapshot } from "../state/operator-state.ts";
+
+/** The magic bytes that open every state file. */
+export const STATE_FILE_MAGIC = "STROMST1";
+/** Current state file format version. */
+export const STATE_FILE_VERSION = 1;
+
+/** A section's place in the file: [offset, length, crc32]. */
+export type SectionRef = readonly [offset: number, length: number, crc: number];
+
+/** The JSON header of a state file. */
+export interface StateFileHeader {
+  /** Format version. */
+  readonly version: number;
+  /** Full state, or only changes since the previous file of the chain. */
+  readonly kind: "full" | "delta";
+  /** Stable operator id (uid or generated). */
+  readonly operatorId: string;
+  /** Operator name (for messages). */
+  readonly operatorName: string;
+  /** Subtask index that wrote it. */
+  readonly subtask: number;
+  /** Parallelism when written. */
+  readonly parallelism: number;
+  /** Max parallelism (number of key groups). */
+  readonly maxParallelism: number;
+  /** Key groups of the writing subtask, or null (no keyed state). */
+  readonly keyGroupRange: KeyGroupRange | null;
+  /** Keyed states (entries refer to them by index). */
+  readonly states: StateMeta[];
+  /** Key group sections: [keyGroup, offset, length, crc]. */
+  readonly keyGroups: (readonly [number, number, number, number])[];
+  /** The operator state section. */
+  readonly operator: SectionRef;
+}
+
+/** Operator-level state stored besides keyed state: lists, broadcast maps, source splits. */
+export interface OperatorSection extends OperatorStateSnapshot {
+  /** A source's split states, or null when the operator is no source. */
+  readonly splits: unknown[] | null;
+}
+
+/** Input for {@link encodeStateFile}. */
+export interface StateFileInput {
+  /** Header fields besides sections and states. */
+  readonly header: Omit<StateFileHeader, "keyGroups" | "operator" | "states" | "version">;
+  /** Keyed states. */
+  readonly states: StateMeta[];
+  /**
+   * Visits the keyed entries of one key group (deletions with `deleted`, delta files only) and
+   * the timers of one key group.
+   */
+  readonly keyed: {
+    entries(keyGroup: number, visit: (state: string, e: KeyedEntry, deleted: boolean) => void): void;
+    timers(keyGroup: number): Iterable<TimerEntry>;
+  } | null;
+  /** Operator state. */
+  readonly operator: OperatorSection;
+}
+
+/** A state file or checkpoint metadata that cannot be read. */
+export class CheckpointFormatError extends Error {
+  /** The file at fault. */
+  readonly file: string;
+  /** Creates the error for `file`. */
+  constructor(file: string, message: string, options?: ErrorOptions) {
+    super(`${file}: ${message}`, options);
+    this.name = "CheckpointFormatError";
+    this.file = file;
+  }
+}
+
+/** The codec registry for state: the job's classes plus the window classes. */
+export function stateRegistry(types: Readonly<Record<string, new (...args: any[]) => unknown>>): TypeRegistry {
+  const registry = TypeRegistry.from(types);
+  for (const [name, ctor] of [
+    ["strom.TimeWindow", TimeWindow],
+    ["strom.GlobalWindow", GlobalWindow],
+  ] as const) {
+    try {
+      registry.register(name, ctor as unknown as new (...args: unknown[]) => unknown);
+    } catch {
+      // Registered by the user under another name: the user's name is used.
+    }
+  }
+  return registry;
+}
+
+const FLAG_DELETED = 1;
+
+/** Encodes a state file; returns its bytes. */
+export function encodeStateFile(input: StateFileInput, registry: TypeRegistry): Uint8Array {
+  const sections: Uint8Array[] = [];
+  let offset = 0;
+  const add = (bytes: Uint8Array): SectionRef => {
+    const ref: SectionRef = [offset, bytes.length, crc32(bytes)];
+    sections.push(bytes);
+    offset += bytes.length;
+    return ref;
+  };
+  const stateIndex = new Map(input.states.map((s, i) => [s.name, i]));
+  const keyGroups: [number, number, number, number][] = [];
+  const range = input.header.keyGroupRange;
+  if (input.keyed !== null && range !== null) {
+    for (let kg = range.start; kg <= range.end; kg++) {
+      const out = new DataOutputView(1024, registry);
+      out.writeUint32(0);
+      let n = 0;
+      input.keyed.entries(kg, (state, e, deleted) => {
+        const idx = stateIndex.get(state);
+        if (idx === undefined) throw new Error(`internal error: state '${state}' has no meta`);
+        out.writeUint8(deleted ? FLAG_DELETED : 0);
+        out.writeUint32(idx);
+        out.writeValue(e.key);
+        out.writeValue(e.ns);
+        out.writeValue(deleted ? undefined : e.value);
+        out.writeFloat64(e.t);
+        n++;
+      });
+      let timers = 0;
+      const timerStart = out.position;
+      out.writeUint32(0);
+      for (const t of input.keyed.timers(kg)) {
+        out.writeValue(t.service);
+        out.writeUint8(t.domain === "event" ? 0 : 1);
+        out.writeValue(t.key);
+        out.writeValue(t.ns);
+        out.writeFloat64(t.time);
+        timers++;
+      }
+      if (n === 0 && timers === 0) continue;
+      const bytes = out.toUint8Array();
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      view.setUint32(0, n, true);
+      view.setUint32(timerStart, timers, true);
+      const [o, l, c] = add(bytes);
+      keyGroups.push([kg, o, l, c]);
+    }
+  }
+  const op = new DataOutputView(1024, registry);
+  op.writeValue({
+    lists: input.operator.lists,
+    broadcast: input.operator.broadcast,
+    splits: input.operator.splits,
+  });
+  const operator = add(op.toUint8Array());
+  const header: StateFileHeader = {
+    ...input.header,
+    version: STATE_FILE_VERSION,
+    states: input.states,
+    keyGroups,
+    operator,
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const out = new Uint8Array(8 + 4 + headerBytes.length + offset);
+  out.set(new TextEncoder().encode(STATE_FILE_MAGIC), 0);
+  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
+  out.set(headerBytes, 12);
+  let pos = 12 + headerBytes.length;
+  for (const s of sections) {
+    out.set(s, pos);
+    pos += s.length;
+  }
+  return out;
+}
+
+/** A decoded state file: its header and lazy access to its sections. */
+export class StateFile {
+  /** The file's path (for messages). */
+  readonly path: string;
+  /** Its header. */
+  readonly header: StateFileHeader;
+  private readonly bytes: Uint8Array;
+  private readonly bodyStart: number;
+  private readonly registry: TypeRegistry;
+
+  /** Parses the header of `bytes` read from `path`; throws {@link CheckpointFormatError}. */
+  constructor(path: string, bytes: Uint8Array, registry: TypeRegistry) {
+    this.path = path;
+    this.bytes = bytes;
+    this.registry = registry;
+    if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== STATE_FILE_MAGIC) {
+      throw new CheckpointFormatError(path, "not a Strom state file (bad magic bytes)");
+    }
+    const len = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(8, true);
+    if (12 + len > bytes.length) {
+      throw new CheckpointFormatError(path, `truncated: header of ${len} bytes does not fit`);
+    }
+    let header: StateFileHeader;
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len))) as StateFileHeader;
+    } catch (e) {
+      throw new CheckpointFormatError(path, "corrupt header", { cause: e });
+    }
+    if (header.version !== STATE_FILE_VERSION) {
+      throw new CheckpointFormatError(
+        path,
+        `state file format version ${header.version} is not supported (this Strom reads version ${STATE_FILE_VERSION})`,
+      );
+    }
+    this.header = header;
+    this.bodyStart = 12 + len;
+  }
+
+  private section(ref: SectionRef, what: string): DataInputView {
+    const [offset, length, crc] = ref;
+    const start = this.bodyStart + offset;
+    if (start + length > this.bytes.length) {
+      throw new CheckpointFormatError(this.path, `truncated: ${what} ends past the end of the file`);
+    }
+    const slice = this.bytes.subarray(start, start + length);
+    if (crc32(slice) !== crc) {
+      throw new CheckpointFormatError(this.path, `corrupt: checksum mismatch in ${what}`);
+    }
+    return new DataInputView(slice, this.registry);
+  }
+
+  /** Visits the entries and timers of key groups in `range` (inclusive). */
+  readKeyGroups(
+    range: KeyGroupRange,
+    visit: {
+      entry(meta: StateMeta, keyGroup: number, e: KeyedEntry, deleted: boolean): void;
+      timer(keyGroup: number, t: TimerEntry): void;
+    },
+  ): void {
+    for (const [kg, offset, length, crc] of this.header.keyGroups) {
+      if (kg < range.start || kg > range.end) continue;
+      const input = this.section([offset, length, crc], `key group ${kg}`);
+      try {
+        const n = input.readUint32();
+        for (let i = 0; i < n; i++) {
+          const flags = input.readUint8();
+          const meta = this.header.states[input.readUint32()];
+          if (meta === undefined) throw new Error("entry refers to an unknown state");
+          const key = input.readValue();
+          const ns = input.readValue();
+          const value = input.readValue();
+          const t = input.readFloat64();
+          visit.entry(meta, kg, { key, ns, value, t }, (flags & FLAG_DELETED) !== 0);
+        }
+        const timers = input.readUint32();
+        for (let i = 0; i < timers; i++) {
+          const service = input.readValue() as string;
+          const domain = input.readUint8() === 0 ? "event" : "processing";
+          const key = input.readValue();
+          const ns = input.readValue();
+          const time = input.readFloat64();
+          visit.timer(kg, { service, domain, key, ns, time });
+        }
+      } catch (e) {
+        if (e instanceof CheckpointFormatError) throw e;
+        throw new CheckpointFormatError(
+          this.path,
+          `cannot decode key group ${kg}: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+    }
+  }
+
+  /** The operator state section. */
+  readOperatorSection(): OperatorSection {
+    const input = this.section(this.header.operator, "the operator state");
+    try {
+      return input.readValue() as OperatorSection;
+    } catch (e) {
+      throw new CheckpointFormatError(
+        this.path,
+        `cannot decode the operator state: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+}
