@@ -6,13 +6,16 @@
  * tolerable failures of the job's CheckpointSettings. Once every task finished, it takes the
  * final checkpoint that lets them commit and end.
  */
-import { rename } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, rename } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { CheckpointSettings } from "../api/checkpointing.ts";
 import type { Cancellable, TimerScheduler } from "../core/time.ts";
 import {
   checkpointDirectory,
   discardCheckpointDir,
   pruneCheckpoints,
+  savepointDirectory,
   writeMetadata,
   type CheckpointMetadata,
   type CompletedCheckpointRef,
@@ -126,12 +129,16 @@ export class CheckpointCoordinator {
   }
 
   /**
-   * Triggers a checkpoint, or a savepoint into `savepointRoot`'s new directory when given.
+   * Triggers a checkpoint, or a savepoint into a new directory under `savepointRoot` when given.
    * Resolves when it completed.
    */
-  trigger(savepointDir: string | null): Promise<CompletedCheckpointRef> {
+  trigger(savepointRoot: string | null): Promise<CompletedCheckpointRef> {
     if (!this.running) return Promise.reject(new Error("the job is not running"));
     const id = this.nextId++;
+    const savepointDir =
+      savepointRoot === null
+        ? null
+        : savepointDirectory(savepointRoot, this.deps.jobName, id, randomBytes(3).toString("hex"));
     const timestamp = this.deps.timers.now();
     return new Promise((resolve, reject) => {
       const timeout = this.deps.timers.scheduleAt(timestamp + this.deps.settings.timeout, () => {
@@ -210,6 +217,7 @@ export class CheckpointCoordinator {
     try {
       await writeMetadata(directory, metadata);
       if (p.savepointDir !== null) {
+        await mkdir(dirname(p.savepointDir), { recursive: true });
         await rename(directory, p.savepointDir);
         directory = p.savepointDir;
       }

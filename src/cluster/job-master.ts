@@ -176,6 +176,27 @@ export class JobMaster implements JobClient {
     void this.deployAttempt(options.restore);
   }
 
+  /**
+   * Takes a savepoint into a new directory under `root`; resolves with its path. Needs
+   * checkpointing (the barrier machinery) to be enabled.
+   */
+  async triggerSavepoint(root: string): Promise<string> {
+    if (this.coordinator === null) {
+      throw new Error(
+        `job '${this.jobName}' runs without checkpointing, so it cannot take savepoints: enable checkpointing (env.enableCheckpointing or --checkpoint-interval)`,
+      );
+    }
+    const ref = await this.coordinator.trigger(root);
+    return ref.directory;
+  }
+
+  /** Takes a savepoint, then cancels the job; resolves with the savepoint's path. */
+  async stopWithSavepoint(root: string): Promise<string> {
+    const path = await this.triggerSavepoint(root);
+    await this.cancel();
+    return path;
+  }
+
   /** The coordinator of this job's checkpoints, or null when checkpointing is off. */
   getCheckpointCoordinator(): CheckpointCoordinator | null {
     return this.coordinator;

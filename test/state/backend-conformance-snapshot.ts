@@ -258,7 +258,7 @@ export function snapshotConformance(
     v.update("n");
     l.setCurrentNamespace(W1);
     l.add(5);
-    b.setCurrentKey(4);
+    b.setCurrentKey(1000);
     v.update("tmp");
     v.clear(); // written and deleted again: no change
     assert.deepEqual(
