@@ -114,7 +114,7 @@ export class DiskKeyedStateBackend
     const p = this.pending.get(state.descriptor.name);
     if (p === undefined) return;
     this.flushPendingBatch();
-    loadDiskPending(this.ctx, state, p, this.operatorName);
+    loadDiskPending(this.ctx, state, p, this.operatorName, () => void this.version++);
     this.pending.delete(p.meta.name);
     this.pendingById.delete(p.sid);
   }
@@ -162,6 +162,7 @@ export class DiskKeyedStateBackend
     const state = this.states.get(meta.name);
     if (state !== undefined) {
       checkRestoredKind(state.descriptor, state.namespaced, meta, this.operatorName);
+      this.version++; // not the current record's entry: the cache may evict it
       const where = `of operator '${this.operatorName}'`;
       restoreDiskEntry(state, keyGroup - this.keyGroupRange.start, entry, where);
       return;

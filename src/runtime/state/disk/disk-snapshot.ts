@@ -93,7 +93,13 @@ export function pendingRecord(
 }
 
 /** Moves the pending entries of `p` into `state`, which has just been registered. */
-export function loadDiskPending(ctx: DiskContext, state: HeapState, p: DiskPending, operatorName: string): void {
+export function loadDiskPending(
+  ctx: DiskContext,
+  state: HeapState,
+  p: DiskPending,
+  operatorName: string,
+  nextVersion: () => void,
+): void {
   checkRestoredKind(state.descriptor, state.namespaced, p.meta, operatorName);
   const where = `of operator '${operatorName}'`;
   const prefix = Buffer.alloc(4);
@@ -111,7 +117,10 @@ export function loadDiskPending(ctx: DiskContext, state: HeapState, p: DiskPendi
     ctx.store.write(() => {
       for (const k of keys) ctx.store.removeQuiet(k);
     });
-    for (const e of entries) restoreDiskEntry(state, g, e, where);
+    for (const e of entries) {
+      nextVersion(); // not the current record's entries: the cache may evict them
+      restoreDiskEntry(state, g, e, where);
+    }
   }
 }
 

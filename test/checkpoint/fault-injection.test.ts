@@ -1,0 +1,131 @@
+/**
+ * Fault injection: a keyed job writing through the exactly-once FileSink is killed at random
+ * points — worker threads exiting, and the whole process killed with SIGKILL and restarted with
+ * restore "latest" — and its committed output must equal an undisturbed run record for record.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { rng } from "../api/rng.ts";
+
+const JOB = new URL("../fixtures/jobs/exactly-once.ts", import.meta.url).pathname;
+const KEYS = 37;
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+}
+
+function runJob(env: Record<string, string>, killAfterMs?: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [JOB], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const timer =
+      killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+/** Committed lines of the sink directory (hidden in-progress/pending files excluded). */
+function committed(dir: string): string[] {
+  const lines: string[] = [];
+  for (const f of readdirSync(dir)) {
+    if (f.startsWith(".")) continue;
+    const text = readFileSync(join(dir, f), "utf8");
+    for (const l of text.split("\n")) if (l !== "") lines.push(l);
+  }
+  return lines.sort();
+}
+
+/** What an undisturbed run commits: for every key k, "k,1" .. "k,n_k". */
+function expected(records: number): string[] {
+  const counts = new Array<number>(KEYS).fill(0);
+  for (let i = 0; i < records; i++) counts[i % KEYS]!++;
+  const out: string[] = [];
+  counts.forEach((n, k) => {
+    for (let c = 1; c <= n; c++) out.push(`${k},${c}`);
+  });
+  return out.sort();
+}
+
+function dirs(): { out: string; cp: string; kill: string } {
+  const base = mkdtempSync(join(tmpdir(), "strom-fi-"));
+  return { out: join(base, "out"), cp: join(base, "cp"), kill: base };
+}
+
+test("worker threads exiting at random points: committed output is exact", async () => {
+  const records = 60_000;
+  const d = dirs();
+  const r = rng(7);
+  const kills = Array.from({ length: 4 }, () => 2_000 + Math.floor(r() * 20_000)).sort(
+    (a, b) => a - b,
+  );
+  const run = await runJob({
+    EO_OUT: d.out,
+    EO_CP: d.cp,
+    EO_RECORDS: String(records),
+    EO_RATE: "40000",
+    EO_KILL_DIR: d.kill,
+    EO_KILLS: kills.join(","),
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const restarts = (run.stderr.match(/restarting \(attempt/g) ?? []).length;
+  assert.ok(restarts >= 1, `the job restarted (stderr: ${run.stderr})`);
+  assert.deepEqual(committed(d.out), expected(records));
+});
+
+test("AT_LEAST_ONCE with worker failures loses nothing", async () => {
+  const records = 40_000;
+  const d = dirs();
+  const run = await runJob({
+    EO_OUT: d.out,
+    EO_CP: d.cp,
+    EO_RECORDS: String(records),
+    EO_RATE: "40000",
+    EO_MODE: "AT_LEAST_ONCE",
+    EO_KILL_DIR: d.kill,
+    EO_KILLS: "5000,12000",
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const got = new Set(committed(d.out));
+  for (const line of expected(records)) assert.ok(got.has(line), `missing ${line}`);
+});
+
+test("the whole process killed with SIGKILL and restored from the latest checkpoint", async () => {
+  const records = 60_000;
+  const d = dirs();
+  const r = rng(11);
+  const env = {
+    EO_OUT: d.out,
+    EO_CP: d.cp,
+    EO_RECORDS: String(records),
+    EO_RATE: "30000",
+    EO_RESTORE: "latest",
+  };
+  let killed = 0;
+  let restored = 0;
+  for (let i = 0; i < 4; i++) {
+    const run = await runJob(env, 700 + Math.floor(r() * 1200));
+    if (/restoring from checkpoint/.test(run.stderr)) restored++;
+    if (run.signal === "SIGKILL") killed++;
+    else assert.equal(run.code, 0, run.stderr);
+  }
+  assert.ok(killed >= 2, `the job was killed ${killed} times`);
+  const last = await runJob(env);
+  assert.equal(last.code, 0, last.stderr);
+  if (/restoring from checkpoint/.test(last.stderr)) restored++;
+  assert.ok(restored >= 2, `runs restored from a checkpoint: ${restored}`);
+  assert.deepEqual(committed(d.out), expected(records));
+});
