@@ -35,9 +35,15 @@ function make(kind: "heap" | "disk"): Backend {
 }
 
 /** Counts per key for `records` records over `keys` keys; returns records/s and snapshot ms. */
-function run(kind: "heap" | "disk", keys: number, records: number): { rps: number; snapMs: number } {
+function run(
+  kind: "heap" | "disk",
+  keys: number,
+  records: number,
+): { rps: number; snapMs: number } {
   const b = make(kind);
-  const s = b.getOrCreateKeyedState(new ValueStateDescriptor<number>("count")) as ValueState<number>;
+  const s = b.getOrCreateKeyedState(
+    new ValueStateDescriptor<number>("count"),
+  ) as ValueState<number>;
   let x = 12345;
   const t0 = performance.now();
   for (let i = 0; i < records; i++) {

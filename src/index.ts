@@ -172,7 +172,7 @@ export {
 export { runJobModule, type RunOptions } from "./cluster/run-module.ts";
 export { ThreadExecutor } from "./cluster/thread-executor.ts";
 export { ManualTimerScheduler, type Clock, type TimerScheduler } from "./core/time.ts";
-export { Duration, type DurationLike } from "./core/duration.ts";
+export { Duration, parseDuration, type DurationLike } from "./core/duration.ts";
 export { Window, TimeWindow, GlobalWindow, type MergeCallback } from "./api/windowing/windows.ts";
 export {
   WindowAssigner,

@@ -50,7 +50,9 @@ try {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const expectedSum = (KEYS * (KEYS - 1)) / 2;
   if (entries !== KEYS || sum !== expectedSum)
-    throw new Error(`snapshot has ${entries} entries (sum ${sum}), expected ${KEYS} (sum ${expectedSum})`);
+    throw new Error(
+      `snapshot has ${entries} entries (sum ${sum}), expected ${KEYS} (sum ${expectedSum})`,
+    );
   b.markSnapshotted();
   const touched = Math.floor(KEYS / 100);
   for (let i = 0; i < touched; i++) {
@@ -61,7 +63,8 @@ try {
   let changes = 0;
   for (let kg = 0; kg < 128; kg++) b.forEachChange(kg, () => void changes++);
   const incrementalMs = performance.now() - t2;
-  if (changes !== touched) throw new Error(`change log has ${changes} changes, expected ${touched}`);
+  if (changes !== touched)
+    throw new Error(`change log has ${changes} changes, expected ${touched}`);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   const mb = (n: number): number => Math.round(n / 2 ** 20);
   console.log(

@@ -58,7 +58,8 @@ export class StreamExecutionEnvironment implements StreamHost {
     if (launcher.progressInterval !== undefined)
       config.progressInterval = launcher.progressInterval;
     config.checkpointing = { ...config.checkpointing };
-    if (launcher.checkpointDir !== undefined) config.checkpointing.directory = launcher.checkpointDir;
+    if (launcher.checkpointDir !== undefined)
+      config.checkpointing.directory = launcher.checkpointDir;
     if (launcher.checkpointInterval !== undefined)
       config.checkpointing.interval = launcher.checkpointInterval;
     if (launcher.stateBackend !== undefined) config.stateBackend = launcher.stateBackend;
@@ -99,7 +100,9 @@ export class StreamExecutionEnvironment implements StreamHost {
    */
   setStateBackend(backend: StateBackendKind, directory?: string): this {
     if (backend !== "hashmap" && backend !== "disk") {
-      throw new InvalidJobError(`unknown state backend '${String(backend)}': use "hashmap" or "disk"`);
+      throw new InvalidJobError(
+        `unknown state backend '${String(backend)}': use "hashmap" or "disk"`,
+      );
     }
     this.config.stateBackend = getLauncherContext().stateBackend ?? backend;
     if (directory !== undefined) this.config.stateDirectory = directory;
@@ -313,7 +316,14 @@ export class StreamExecutionEnvironment implements StreamHost {
     if (capture) {
       // A worker thread re-loading the module: hand the plan over; code after execute() must not run here.
       const result = capture.capture(plan);
-      return { jobId: "captured", getJobExecutionResult: () => result, cancel: async () => {} };
+      const never = () => new Promise<string>(() => {});
+      return {
+        jobId: "captured",
+        getJobExecutionResult: () => result,
+        cancel: async () => {},
+        triggerSavepoint: never,
+        stopWithSavepoint: never,
+      };
     }
     const executor = findExecutor(plan.config.target);
     return executor.submit(plan, (collectId, records) => {

@@ -59,6 +59,13 @@ export interface JobClient {
   getJobExecutionResult(): Promise<JobExecutionResult>;
   /** Cancels the job; the result promise then rejects with a JobCancelledError. */
   cancel(): Promise<void>;
+  /**
+   * Takes a savepoint into a new directory under `directory`; resolves with its path (needs
+   * checkpointing enabled).
+   */
+  triggerSavepoint(directory: string): Promise<string>;
+  /** Takes a savepoint, then cancels the job; resolves with the savepoint's path. */
+  stopWithSavepoint(directory: string): Promise<string>;
 }
 
 /** Receives records from `executeAndCollect` sinks, by collect id. */

@@ -1,81 +1,61 @@
 /**
  * The `strom` command. `strom run job.ts` runs a job module on the embedded local runtime
- * (TypeScript accepted as is, including enums and other non-erasable syntax).
+ * (TypeScript accepted as is, including enums and other non-erasable syntax) and serves its
+ * job-control REST API; `strom list|cancel|savepoint|stop` control running jobs (src/cli/jobs.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { JobCancelledError } from "../core/errors.ts";
-import { runJobModule, type RunOptions } from "../cluster/run-module.ts";
+import { runJobModule } from "../cluster/run-module.ts";
 import { registerLocalExecutors } from "../cluster/register.ts";
+import { runningJobs } from "../cluster/job-master.ts";
+import { startRestServer } from "../cluster/rest/server.ts";
+import { UsageError } from "./usage-error.ts";
+import { parseRun } from "./run-args.ts";
+import {
+  cancelCommand,
+  JobControlError,
+  listCommand,
+  savepointCommand,
+  stopCommand,
+} from "./jobs.ts";
 
 const USAGE = `Usage: strom <command> [options]
 
 Commands:
   run <job.ts|job.js> [options] [-- job args]   Run a job module on the embedded local runtime
+  list [-a]                                     List the running jobs (-a: also ended ones)
+  cancel <jobId>                                Cancel a running job
+  savepoint <jobId> [dir]                       Take a savepoint; prints its path
+  stop <jobId> --savepoint-dir <dir> [--drain]  Take a savepoint, then stop the job
   help                                          Show this help
   version                                       Print the version
 
 Options of run:
-  -p, --parallelism <n>    Default parallelism of the job (default: 1, or what the job sets)
-  -t, --target <name>      Execution target: local (worker threads, default) or thread
-      --progress <ms>      Print a throughput line every <ms> milliseconds (0: off)
+  -p, --parallelism <n>         Default parallelism of the job (default: 1, or what the job sets)
+  -t, --target <name>           Execution target: local (worker threads, default) or thread
+      --progress <ms>           Print a throughput line every <ms> milliseconds (0: off)
+      --checkpoint-dir <dir>    Where checkpoints go (savepoints default to <dir>/savepoints)
+      --checkpoint-interval <d> Take a checkpoint every <d>: 500ms, 1s, 2min (bare number: ms)
+      --restore <latest|path>   Start from a checkpoint or savepoint; latest: the newest complete
+                                checkpoint in --checkpoint-dir
+      --from-savepoint <path>   Start from this savepoint (same as --restore <path>)
+      --allow-non-restored-state  Skip state of operators the job no longer has
+      --state-backend <name>    Keyed state backend: hashmap (default) or disk
+      --rest-port <n>           Port of the job-control REST server on 127.0.0.1 (default 0: random)
+
+Job control: list, cancel, savepoint and stop reach the jobs of every strom run on this machine
+through $STROM_HOME/jobs (default ~/.strom/jobs). Job ids look like <pid>-job-<n>.
 
 Examples:
   strom run examples/word-count.ts --parallelism 4
   strom run my-job.ts -- --input data.txt
+  strom run my-job.ts --checkpoint-dir ckpt --checkpoint-interval 10s
+  strom savepoint 4242-job-1 savepoints/
+  strom run my-job.ts --from-savepoint savepoints/savepoint-my-job-3-ab12cd
 `;
-
-/** Thrown for bad command lines; printed without a stack. */
-class UsageError extends Error {}
-
-interface ParsedRun {
-  file: string;
-  options: RunOptions;
-  jobArgs: string[];
-}
-
-function parseRun(args: string[]): ParsedRun {
-  let file: string | undefined;
-  const options: RunOptions = {};
-  const jobArgs: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`option ${a} needs a value`);
-      return v;
-    };
-    if (a === "--") {
-      jobArgs.push(...args.slice(i + 1));
-      break;
-    } else if (a === "-p" || a === "--parallelism") {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1)
-        throw new UsageError(`--parallelism must be a positive integer, got '${args[i]}'`);
-      options.parallelism = n;
-    } else if (a === "-t" || a === "--target") {
-      const t = value();
-      if (t !== "local" && t !== "thread")
-        throw new UsageError(`unknown target '${t}': use local or thread`);
-      options.target = t;
-    } else if (a === "--progress") {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n < 0)
-        throw new UsageError(`--progress must be a number of milliseconds, got '${args[i]}'`);
-      options.progressInterval = n;
-    } else if (a.startsWith("-")) {
-      throw new UsageError(`unknown option '${a}' (see strom help)`);
-    } else if (file === undefined) {
-      file = a;
-    } else {
-      jobArgs.push(a);
-    }
-  }
-  if (!file) throw new UsageError("strom run: missing the job file (strom run job.ts)");
-  return { file, options, jobArgs };
-}
 
 function version(): string {
   const pkg = JSON.parse(
@@ -120,17 +100,38 @@ async function run(args: string[]): Promise<number> {
   const needsTransforms =
     /\.(ts|mts|cts)$/.test(path) && !process.execArgv.includes("--experimental-transform-types");
   if (needsTransforms) return relaunchWithTransforms(["run", ...args]);
+  const restore = parsed.options.restore;
+  if (restore !== undefined && restore !== "latest" && !existsSync(restore)) {
+    throw new UsageError(`no checkpoint or savepoint at ${restore}`);
+  }
   registerLocalExecutors();
+  const checkpointDir = parsed.options.checkpointDir;
+  const rest = await startRestServer({
+    port: parsed.restPort,
+    defaultSavepointDir: checkpointDir === undefined ? null : join(checkpointDir, "savepoints"),
+  }).catch((e: unknown) => {
+    throw new UsageError(`--rest-port: ${(e as Error).message}`);
+  });
   process.argv = [process.argv[0]!, path, ...parsed.jobArgs];
   try {
     await runJobModule(path, parsed.options);
     return 0;
   } catch (e) {
     if (e instanceof JobCancelledError) {
+      const stopped = rest.jobs.stopped();
+      if (stopped.size > 0) {
+        for (const [id, location] of stopped)
+          process.stderr.write(`Job ${id} stopped with a savepoint: ${location}\n`);
+        return 0;
+      }
       process.stderr.write(`${e.message}\n`);
       return 130;
     }
     throw e;
+  } finally {
+    // Jobs left running (execute() not awaited) can still be controlled; the server never keeps
+    // the process alive either way.
+    if (runningJobs().length === 0) await rest.close();
   }
 }
 
@@ -161,6 +162,14 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       case "run":
         return await run(rest);
+      case "list":
+        return await listCommand(rest);
+      case "cancel":
+        return await cancelCommand(rest);
+      case "savepoint":
+        return await savepointCommand(rest);
+      case "stop":
+        return await stopCommand(rest);
       default:
         throw new UsageError(`unknown command '${command}' (see strom help)`);
     }
@@ -168,6 +177,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`strom: ${e.message}\n`);
       return 2;
+    }
+    if (e instanceof JobControlError) {
+      process.stderr.write(`strom: ${e.message}\n`);
+      return 1;
     }
     process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     if (e instanceof Error && e.cause instanceof Error && e.cause.stack)

@@ -55,8 +55,8 @@ export interface CoordinatorDeps {
   readonly timers: TimerScheduler;
   /** Sends a trigger to every TaskManager. */
   trigger(id: number, timestamp: number): void;
-  /** Tells every TaskManager that `id` completed or was aborted. */
-  notify(id: number, completed: boolean): void;
+  /** Tells every TaskManager that `id` completed or was aborted; resolves when all were told. */
+  notify(id: number, completed: boolean): Promise<void>;
   /** More checkpoints failed than tolerated: the job must fail (and restart). */
   fail(error: Error): void;
   /** Log line. */
@@ -143,9 +143,18 @@ export class CheckpointCoordinator {
     return new Promise((resolve, reject) => {
       const timeout = this.deps.timers.scheduleAt(timestamp + this.deps.settings.timeout, () => {
         const p = this.pending.get(id);
-        if (p) this.abort(p, `checkpoint ${id} expired after ${this.deps.settings.timeout} ms`, true);
+        if (p)
+          this.abort(p, `checkpoint ${id} expired after ${this.deps.settings.timeout} ms`, true);
       });
-      this.pending.set(id, { id, timestamp, savepointDir, acks: new Map(), timeout, resolve, reject });
+      this.pending.set(id, {
+        id,
+        timestamp,
+        savepointDir,
+        acks: new Map(),
+        timeout,
+        resolve,
+        reject,
+      });
       this.deps.trigger(id, timestamp);
     });
   }
@@ -222,17 +231,25 @@ export class CheckpointCoordinator {
         directory = p.savepointDir;
       }
     } catch (e) {
-      this.failed(p, `writing the metadata of checkpoint ${p.id} failed: ${(e as Error).message}`, true);
+      this.failed(
+        p,
+        `writing the metadata of checkpoint ${p.id} failed: ${(e as Error).message}`,
+        true,
+      );
       return;
     }
     const ref: CompletedCheckpointRef = { directory, metadata };
     if (p.savepointDir === null) this.latest = ref;
     this.lastEnd = this.deps.timers.now();
     this.failures = 0;
-    this.deps.notify(p.id, true);
+    const told = this.deps.notify(p.id, true);
+    // A savepoint resolves once every task heard of it (stop-with-savepoint then commits first).
+    if (p.savepointDir !== null) await told.catch(() => {});
     p.resolve(ref);
     if (p.savepointDir === null) {
-      await pruneCheckpoints(this.deps.root, this.deps.settings.retainedCheckpoints).catch(() => {});
+      await pruneCheckpoints(this.deps.root, this.deps.settings.retainedCheckpoints).catch(
+        () => {},
+      );
     }
     this.maybeTriggerFinal();
   }
@@ -245,14 +262,16 @@ export class CheckpointCoordinator {
 
   private failed(p: Pending, reason: string, countFailure: boolean): void {
     this.lastEnd = this.deps.timers.now();
-    this.deps.notify(p.id, false);
+    void this.deps.notify(p.id, false).catch(() => {});
     void discardCheckpointDir(checkpointDirectory(this.deps.root, p.id));
     p.reject(new Error(`checkpoint ${p.id} aborted: ${reason}`));
     if (!this.running) return;
     this.deps.log(`checkpoint ${p.id} aborted: ${reason}`);
     const tolerable = this.deps.settings.tolerableFailedCheckpoints;
     if (countFailure && tolerable >= 0 && ++this.failures > tolerable) {
-      this.deps.fail(new Error(`more than ${tolerable} checkpoint failures in a row; last: ${reason}`));
+      this.deps.fail(
+        new Error(`more than ${tolerable} checkpoint failures in a row; last: ${reason}`),
+      );
       return;
     }
     this.maybeTriggerFinal();

@@ -107,6 +107,8 @@ export async function loadJobRestore(
   if (ref === null) return null;
   const config = graph.jobGraph.streamGraph.config;
   const ids = new Set(checkpointedOperators(graph).keys());
-  const wanted = new Set(ref.metadata.operators.map((o) => o.operatorId).filter((id) => ids.has(id)));
+  const wanted = new Set(
+    ref.metadata.operators.map((o) => o.operatorId).filter((id) => ids.has(id)),
+  );
   return loadRestoreData(ref, wanted, stateRegistry(config.registeredTypes));
 }

@@ -17,12 +17,20 @@ import type { CheckpointSettings, RestartStrategySettings } from "../api/checkpo
 import { systemTimerScheduler } from "../core/time.ts";
 import { rm } from "node:fs/promises";
 import type { CompletedCheckpointRef, SubtaskStateHandle } from "../runtime/checkpoint/storage.ts";
-import { createRestartBackoff, type RestartBackoff } from "../runtime/checkpoint/restart-strategy.ts";
+import {
+  createRestartBackoff,
+  type RestartBackoff,
+} from "../runtime/checkpoint/restart-strategy.ts";
 import { CheckpointCoordinator, type CheckpointedOperator } from "./checkpoint-coordinator.ts";
 
 let jobSeq = 0;
 const running = new Set<JobMaster>();
 let sigintInstalled = false;
+
+/** The jobs of this process that have not ended yet (the REST server lists them). */
+export function runningJobs(): JobMaster[] {
+  return [...running];
+}
 
 function onSigint(): void {
   const jobs = [...running];
@@ -84,8 +92,8 @@ export interface FaultToleranceOptions {
 export interface JobBackend {
   /** Sends a checkpoint trigger to every task. */
   triggerCheckpoint(id: number, timestamp: number): void;
-  /** Tells every task that checkpoint `id` completed or was aborted. */
-  notifyCheckpoint(id: number, completed: boolean): void;
+  /** Tells every task that checkpoint `id` completed or was aborted; resolves when all were told. */
+  notifyCheckpoint(id: number, completed: boolean): Promise<void>;
   /**
    * Stops every task; resolves when they are gone. `graceful` after a successful end: let the
    * TaskManagers drain their output (stdout) and exit on their own.
@@ -101,6 +109,8 @@ export class JobMaster implements JobClient {
   readonly jobId: string;
   /** The job's name. */
   readonly jobName: string;
+  /** When the job was submitted (wall clock, ms since the epoch). */
+  readonly submittedAt = Date.now();
   private readonly graph: ExecutionGraph;
   private backend: JobBackend | null = null;
   private startTime: number;
@@ -119,7 +129,8 @@ export class JobMaster implements JobClient {
 
   /** Creates the coordinator of a job over `graph`. */
   constructor(jobName: string, graph: ExecutionGraph) {
-    this.jobId = `job-${++jobSeq}`;
+    // The pid makes ids unique across the strom processes of a machine (strom list, cancel...).
+    this.jobId = `${process.pid}-job-${++jobSeq}`;
     this.jobName = jobName;
     this.graph = graph;
     this.startTime = performance.now();
@@ -164,7 +175,8 @@ export class JobMaster implements JobClient {
           operators: options.operators,
           timers: systemTimerScheduler,
           trigger: (id, ts) => this.backend?.triggerCheckpoint(id, ts),
-          notify: (id, completed) => this.backend?.notifyCheckpoint(id, completed),
+          notify: (id, completed) =>
+            this.backend?.notifyCheckpoint(id, completed) ?? Promise.resolve(),
           fail: (e) => this.fail(e, "checkpointing"),
           log: (m) => process.stderr.write(`[strom] ${this.jobName}: ${m}\n`),
         },
@@ -321,7 +333,8 @@ export class JobMaster implements JobClient {
     this.coordinator?.stop(error ? "the job ended" : "the job finished");
     if (this.ft?.temporaryRoot && this.ft.root !== null) {
       const root = this.ft.root;
-      void this.result.finally(() => rm(root, { recursive: true, force: true }).catch(() => {}));
+      const cleanup = () => rm(root, { recursive: true, force: true }).catch(() => {});
+      this.result.then(cleanup, cleanup);
     }
     // end() may be reached from inside a running task (a collect limit, a failure): let the task
     // finish its current step before anything of it is stopped, so operators never interleave.

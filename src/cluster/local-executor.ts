@@ -188,8 +188,8 @@ export class LocalExecutor implements PipelineExecutor {
       triggerCheckpoint: (id, ts) => {
         for (const tm of taskManagers) tm.triggerCheckpoint(id, ts);
       },
-      notifyCheckpoint: (id, completed) => {
-        for (const tm of taskManagers) tm.notifyCheckpoint(id, completed);
+      notifyCheckpoint: async (id, completed) => {
+        await Promise.all(taskManagers.map((tm) => tm.notifyCheckpoint(id, completed)));
       },
     };
   }

@@ -52,7 +52,7 @@ export type ToWorker =
   | { type: "shutdown" }
   | { type: "metrics"; id: number }
   | { type: "trigger"; id: number; timestamp: number }
-  | { type: "notify"; id: number; completed: boolean };
+  | { type: "notify"; id: number; completed: boolean; seq: number };
 
 /** Worker to JobManager. */
 export type FromWorker =
@@ -75,7 +75,8 @@ export type FromWorker =
       handles: SubtaskStateHandle[];
     }
   | { type: "decline"; vertexId: number; subtask: number; id: number; reason: string }
-  | { type: "finalSnapshot"; vertexId: number; subtask: number };
+  | { type: "finalSnapshot"; vertexId: number; subtask: number }
+  | { type: "notified"; seq: number };
 
 /** Converts any thrown value to ErrorInfo. */
 export function toErrorInfo(e: unknown): ErrorInfo {

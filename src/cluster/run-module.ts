@@ -1,7 +1,8 @@
 /**
- * Runs a job module the way `strom run` does: sets the launcher defaults (parallelism, target, the
- * module URL that workers re-load), then imports the module, whose top-level code builds the job
- * and calls `execute()`. Resolves with the module's exports once its top level has finished.
+ * Runs a job module the way `strom run` does: sets the launcher defaults (parallelism, target,
+ * checkpointing and restore settings, the module URL that workers re-load), then imports the
+ * module, whose top-level code builds the job and calls `execute()`. Resolves with the
+ * module's exports once its top level has finished.
  */
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
@@ -16,6 +17,16 @@ export interface RunOptions {
   target?: string;
   /** Print a throughput line every this many ms. */
   progressInterval?: number;
+  /** Checkpoint directory. */
+  checkpointDir?: string;
+  /** Checkpoint interval in ms. */
+  checkpointInterval?: number;
+  /** Checkpoint or savepoint directory to start from, or "latest" (in `checkpointDir`). */
+  restore?: string;
+  /** Skip the state of operators that the job no longer has. */
+  allowNonRestoredState?: boolean;
+  /** Keyed state backend. */
+  stateBackend?: "hashmap" | "disk";
 }
 
 let runSeq = 0;
@@ -35,6 +46,12 @@ export async function runJobModule<M = Record<string, unknown>>(
   if (options.parallelism !== undefined) ctx.parallelism = options.parallelism;
   if (options.target !== undefined) ctx.target = options.target;
   if (options.progressInterval !== undefined) ctx.progressInterval = options.progressInterval;
+  if (options.checkpointDir !== undefined) ctx.checkpointDir = options.checkpointDir;
+  if (options.checkpointInterval !== undefined) ctx.checkpointInterval = options.checkpointInterval;
+  if (options.restore !== undefined) ctx.restore = options.restore;
+  if (options.allowNonRestoredState !== undefined)
+    ctx.allowNonRestoredState = options.allowNonRestoredState;
+  if (options.stateBackend !== undefined) ctx.stateBackend = options.stateBackend;
   setLauncherContext(ctx);
   resetExecutionIndex();
   try {

@@ -37,8 +37,8 @@ export interface TaskManager {
   metrics(): Promise<VertexMetrics>;
   /** Triggers checkpoint `id` in its subtasks. */
   triggerCheckpoint(id: number, timestamp: number): void;
-  /** Checkpoint `id` completed or was aborted. */
-  notifyCheckpoint(id: number, completed: boolean): void;
+  /** Checkpoint `id` completed or was aborted; resolves when the worker's tasks were told. */
+  notifyCheckpoint(id: number, completed: boolean): Promise<void>;
   /** Stops it (gracefully: lets it exit on its own, draining its output); resolves when it is gone. */
   stop(graceful: boolean): Promise<void>;
 }
@@ -56,6 +56,7 @@ export class WorkerTaskManager implements TaskManager {
   private stopping = false;
   private metricsSeq = 0;
   private readonly metricsWaiters = new Map<number, (m: VertexMetrics) => void>();
+  private readonly notifyWaiters = new Map<number, () => void>();
 
   /** Starts the worker thread, which re-loads the job module and deploys the slot. */
   constructor(init: WorkerInit, jm: JobManagerGateway) {
@@ -93,6 +94,12 @@ export class WorkerTaskManager implements TaskManager {
         case "decline":
           jm.checkpointDecline(msg.vertexId, msg.subtask, msg.id, msg.reason);
           break;
+        case "notified": {
+          const w = this.notifyWaiters.get(msg.seq);
+          this.notifyWaiters.delete(msg.seq);
+          w?.();
+          break;
+        }
         case "finalSnapshot":
           jm.finalSnapshotTaken(msg.vertexId, msg.subtask);
           break;
@@ -124,9 +131,14 @@ export class WorkerTaskManager implements TaskManager {
     if (!this.stopping) this.post({ type: "trigger", id, timestamp });
   }
 
-  /** Checkpoint `id` completed or was aborted. */
-  notifyCheckpoint(id: number, completed: boolean): void {
-    if (!this.stopping) this.post({ type: "notify", id, completed });
+  /** Checkpoint `id` completed or was aborted; resolves when the worker's tasks were told. */
+  notifyCheckpoint(id: number, completed: boolean): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const seq = ++this.metricsSeq;
+    return new Promise((resolve) => {
+      this.notifyWaiters.set(seq, resolve);
+      this.post({ type: "notify", id, completed, seq });
+    });
   }
 
   /** Asks the worker for its counters. */
@@ -144,6 +156,8 @@ export class WorkerTaskManager implements TaskManager {
     this.stopping = true;
     for (const w of this.metricsWaiters.values()) w({});
     this.metricsWaiters.clear();
+    for (const w of this.notifyWaiters.values()) w();
+    this.notifyWaiters.clear();
     if (graceful && this.worker.threadId >= 0) {
       const exited = new Promise<boolean>((resolve) => {
         this.worker.once("exit", () => resolve(true));

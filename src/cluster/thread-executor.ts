@@ -40,13 +40,13 @@ export class ThreadExecutor implements PipelineExecutor {
             transport: null,
             timers: this.timers,
             attemptNumber: ctx.attempt,
-            checkpointing:
-              ft.root === null ? null : { mode: ft.checkpointing.mode, root: ft.root },
+            checkpointing: ft.root === null ? null : { mode: ft.checkpointing.mode, root: ft.root },
             restore,
           },
           {
             taskFinished: (_v, _s, acc) => ctx.taskFinished(acc),
-            taskFailed: (vertexId, subtask, error) => ctx.fail(error, vertexName(vertexId, subtask)),
+            taskFailed: (vertexId, subtask, error) =>
+              ctx.fail(error, vertexName(vertexId, subtask)),
             collect: (id, records) => onCollect(id, records),
             checkpointAck: (v, s, id, h) => ctx.checkpointAck(v, s, id, h),
             checkpointDecline: (v, s, id, r) => ctx.checkpointDecline(v, s, id, r),

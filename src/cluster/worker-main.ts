@@ -105,7 +105,9 @@ port.on("message", (msg: ToWorker) => {
       deployment?.triggerCheckpoint(msg.id, msg.timestamp);
       break;
     case "notify":
-      deployment?.notifyCheckpoint(msg.id, msg.completed);
+      void (deployment?.notifyCheckpoint(msg.id, msg.completed) ?? Promise.resolve()).then(() =>
+        send({ type: "notified", seq: msg.seq }),
+      );
       break;
     case "metrics":
       send({ type: "metrics", id: msg.id, metrics: deployment?.metrics() ?? {} });

@@ -98,3 +98,44 @@ export function toMillis(d: DurationLike, what: string, min = 0): number {
   }
   return ms;
 }
+
+/** Milliseconds per unit name accepted by {@link parseDuration}. */
+const UNIT_MILLIS: Readonly<Record<string, number>> = {
+  ms: 1,
+  milli: 1,
+  millis: 1,
+  millisecond: 1,
+  milliseconds: 1,
+  s: 1000,
+  sec: 1000,
+  secs: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  mins: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+  d: 86_400_000,
+  day: 86_400_000,
+  days: 86_400_000,
+};
+
+/**
+ * Parses a length of time written as a number and an optional unit: `500ms`, `1s`, `2min`,
+ * `1.5 h`, `3d`. A bare number is milliseconds. Throws a RangeError naming the text otherwise.
+ */
+export function parseDuration(text: string): Duration {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m ? m[2]!.toLowerCase() : "";
+  const factor = unit === "" ? 1 : UNIT_MILLIS[unit];
+  if (!m || factor === undefined) {
+    throw new RangeError(
+      `cannot parse '${text}' as a duration: use a number and a unit (ms, s, min, h, d), e.g. 500ms, 1s, 2min`,
+    );
+  }
+  return Duration.ofMillis(Math.round(Number(m[1]) * factor));
+}

@@ -246,8 +246,8 @@ export class Deployment {
   }
 
   /** Checkpoint `id` completed (or was aborted). */
-  notifyCheckpoint(id: number, completed: boolean): void {
-    for (const t of this.tasks) t.notifyCheckpoint(id, completed);
+  notifyCheckpoint(id: number, completed: boolean): Promise<void> {
+    return Promise.all(this.tasks.map((t) => t.notifyCheckpoint(id, completed))).then(() => {});
   }
 
   /** Cancels every task. */

@@ -42,7 +42,8 @@ import { StatusWatermarkValve } from "./watermark-valve.ts";
 import { RuntimeContextImpl, type AccumulatorSnapshot } from "./runtime-context.ts";
 import { computeKeyGroupRange } from "../core/keygroups.ts";
 import type { KeyFn } from "../api/transformations.ts";
-import { HeapKeyedStateBackend } from "./state/heap-backend.ts";
+import { createKeyedBackend } from "./state/backend-factory.ts";
+import type { KeyedBackendBase } from "./state/keyed-backend-base.ts";
 import { OperatorKeyedStateStore } from "./state/keyed-state-store.ts";
 import { OperatorStateBackend } from "./state/operator-state.ts";
 import { InternalTimeServiceManager } from "./state/timers.ts";
@@ -191,7 +192,7 @@ export class StreamTask {
   private lastFlush = 0;
   private recordsIn = 0;
   /** Keyed state of the head operator (keyed operators are always chain heads), or null. */
-  private headBackend: HeapKeyedStateBackend | null = null;
+  private headBackend: KeyedBackendBase | null = null;
   /** Key selectors of the head's inputs. */
   private headKeys: readonly (KeyFn | null)[] = [];
   /** The chain with contexts and operator ids (head first). */
@@ -202,6 +203,10 @@ export class StreamTask {
   private readonly pendingFinal: number[] = [];
   /** Checkpoints that include this task's final snapshot. */
   private readonly finalIn = new Set<number>();
+  /** Callbacks waiting for the current async step to end. */
+  private readonly idleWaiters: (() => void)[] = [];
+  /** Pending notification promises (resolved when the task ends, too). */
+  private readonly notified: (() => void)[] = [];
 
   /**
    * Builds the chain. `inputs` are this subtask's input channels in gate order; `writers` are the
@@ -280,7 +285,7 @@ export class StreamTask {
         output = new RoutingOutput(main, side);
       }
       if (i === 0) {
-        this.headBackend = opCtx.keyedBackend as HeapKeyedStateBackend | null;
+        this.headBackend = opCtx.keyedBackend as KeyedBackendBase | null;
         this.headKeys = node.keys;
       }
       op.setup(opCtx, output);
@@ -324,16 +329,24 @@ export class StreamTask {
     const env = this.env;
     const keyed = keys.some((k) => k !== null);
     const backend = keyed
-      ? new HeapKeyedStateBackend({
-          operatorName: name,
-          maxParallelism: this.vertex.maxParallelism,
-          keyGroupRange: computeKeyGroupRange(
-            this.vertex.maxParallelism,
-            this.vertex.parallelism,
-            this.subtaskIndex,
-          ),
-          now: () => env.timers.now(),
-        })
+      ? createKeyedBackend(
+          {
+            kind: env.config.stateBackend,
+            directory: env.config.stateDirectory,
+            registry: env.registry,
+            label: `${name}-${this.subtaskIndex}`,
+          },
+          {
+            operatorName: name,
+            maxParallelism: this.vertex.maxParallelism,
+            keyGroupRange: computeKeyGroupRange(
+              this.vertex.maxParallelism,
+              this.vertex.parallelism,
+              this.subtaskIndex,
+            ),
+            now: () => env.timers.now(),
+          },
+        )
       : null;
     const timeServiceManager = backend
       ? new InternalTimeServiceManager(backend, {
@@ -657,14 +670,21 @@ export class StreamTask {
       const k = this.state.kind;
       if (k === "AWAITING_FINAL_CHECKPOINT") this.answerFinal(id);
       else if (k === "FINISHING" || k === "DRAINING") this.pendingFinal.push(id);
-      else if (k === "RUNNING" && this.source !== null) this.checkpointer?.triggerSource(id, timestamp);
+      else if (k === "RUNNING" && this.source !== null)
+        this.checkpointer?.triggerSource(id, timestamp);
       else if (k === "RUNNING" && this.inputs.length === 0) this.pendingFinal.push(id);
     });
     this.env.wake();
   }
 
-  /** Checkpoint `id` completed (or was aborted) on every task: tell the operators. */
-  notifyCheckpoint(id: number, completed: boolean): void {
+  /**
+   * Checkpoint `id` completed (or was aborted) on every task: tell the operators. Resolves when
+   * they were told (or the task ended first).
+   */
+  notifyCheckpoint(id: number, completed: boolean): Promise<void> {
+    let done!: () => void;
+    const told = new Promise<void>((resolve) => (done = resolve));
+    this.notified.push(done);
     this.mails.push(() => {
       if (this.isDone()) return;
       this.runAsync(async () => {
@@ -682,8 +702,19 @@ export class StreamTask {
           this.state = { kind: "DRAINING" };
         }
       });
+      this.whenIdle(() => {
+        this.notified.splice(this.notified.indexOf(done), 1);
+        done();
+      });
     });
     this.env.wake();
+    return told;
+  }
+
+  /** Runs `fn` once the current async step (if any) is over. */
+  private whenIdle(fn: () => void): void {
+    if (!this.busy) fn();
+    else this.idleWaiters.push(fn);
   }
 
   private close(): void {
@@ -691,20 +722,36 @@ export class StreamTask {
     this.runAsync(async () => {
       this.cancelTimers();
       for (const op of this.operators) await op.close();
+      this.disposeBackends();
       this.state = { kind: "FINISHED" };
+      for (const d of this.notified.splice(0)) d();
       this.onDone(this);
     });
   }
 
+  private disposeBackends(): void {
+    for (const m of this.members) {
+      try {
+        m.ctx.keyedBackend?.dispose();
+      } catch {
+        // Releasing state is best-effort.
+      }
+    }
+  }
+
   private runAsync(step: () => Promise<void>): void {
     this.busy = true;
+    const idle = (): void => {
+      this.busy = false;
+      for (const w of this.idleWaiters.splice(0)) w();
+    };
     step().then(
       () => {
-        this.busy = false;
+        idle();
         this.env.wake();
       },
       (e: unknown) => {
-        this.busy = false;
+        idle();
         this.fail(e);
       },
     );
@@ -719,6 +766,7 @@ export class StreamTask {
   fail(error: unknown): void {
     if (this.isDone()) return;
     this.state = { kind: "FAILED", error };
+    for (const d of this.notified.splice(0)) d();
     this.cancelTimers();
     for (const op of this.operators) {
       try {
@@ -727,6 +775,7 @@ export class StreamTask {
         // Closing after a failure is best-effort; the original error is what matters.
       }
     }
+    this.disposeBackends();
     this.onDone(this);
   }
 
@@ -734,6 +783,7 @@ export class StreamTask {
   async cancel(): Promise<void> {
     if (this.isDone()) return;
     this.state = { kind: "CANCELED" };
+    for (const d of this.notified.splice(0)) d();
     this.cancelTimers();
     for (const op of this.operators) {
       try {
@@ -742,6 +792,7 @@ export class StreamTask {
         // Best-effort on cancellation.
       }
     }
+    this.disposeBackends();
   }
 
   /** Counters for progress reporting. */

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rng } from "../api/rng.ts";
@@ -20,7 +20,26 @@ interface Run {
   stderr: string;
 }
 
-function runJob(env: Record<string, string>, killAfterMs?: number): Promise<Run> {
+/** The newest completed checkpoint id in `dir` (0 when none). */
+function newestCheckpoint(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let max = 0;
+  for (const n of readdirSync(dir)) {
+    const m = /^chk-(\d+)$/.exec(n);
+    if (m && existsSync(join(dir, n, "_metadata"))) max = Math.max(max, Number(m[1]));
+  }
+  return max;
+}
+
+/**
+ * Runs the job; with `kill`, SIGKILLs it `kill.extraMs` after a checkpoint newer than the ones
+ * in `kill.cpDir` at start completed (so every killed run made progress, however slow the
+ * machine).
+ */
+function runJob(
+  env: Record<string, string>,
+  kill?: { cpDir: string; extraMs: number },
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [JOB], {
       env: { ...process.env, ...env },
@@ -28,11 +47,19 @@ function runJob(env: Record<string, string>, killAfterMs?: number): Promise<Run>
     });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer =
-      killAfterMs === undefined ? null : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    let poll: NodeJS.Timeout | null = null;
+    if (kill) {
+      const before = newestCheckpoint(kill.cpDir);
+      poll = setInterval(() => {
+        if (newestCheckpoint(kill.cpDir) > before) {
+          clearInterval(poll!);
+          poll = setTimeout(() => child.kill("SIGKILL"), kill.extraMs);
+        }
+      }, 20);
+    }
     child.on("error", reject);
     child.on("exit", (code, signal) => {
-      if (timer) clearTimeout(timer);
+      if (poll) clearInterval(poll);
       resolve({ code, signal, stderr });
     });
   });
@@ -117,7 +144,7 @@ test("the whole process killed with SIGKILL and restored from the latest checkpo
   let killed = 0;
   let restored = 0;
   for (let i = 0; i < 4; i++) {
-    const run = await runJob(env, 700 + Math.floor(r() * 1200));
+    const run = await runJob(env, { cpDir: d.cp, extraMs: Math.floor(r() * 300) });
     if (/restoring from checkpoint/.test(run.stderr)) restored++;
     if (run.signal === "SIGKILL") killed++;
     else assert.equal(run.code, 0, run.stderr);

@@ -22,7 +22,11 @@ class RunningSum extends KeyedProcessFunction<number, number, [number, number]> 
   override open(): void {
     this.sum = this.getRuntimeContext().getState(new ValueStateDescriptor<number>("sum"));
   }
-  processElement(v: number, ctx: KeyedProcessContext<number>, out: Collector<[number, number]>): void {
+  processElement(
+    v: number,
+    ctx: KeyedProcessContext<number>,
+    out: Collector<[number, number]>,
+  ): void {
     if (!fail.done && ++fail.seen === fail.at) {
       fail.done = true;
       throw new Error("injected failure");

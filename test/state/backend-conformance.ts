@@ -90,9 +90,7 @@ export function backendConformance(
 
     test("map state: put, get, remove, contains, iteration, isEmpty, clear", () => {
       const b = h.make();
-      const s: MapState<unknown, string> = st(b, 
-        new MapStateDescriptor<unknown, string>("m"),
-      );
+      const s: MapState<unknown, string> = st(b, new MapStateDescriptor<unknown, string>("m"));
       b.setCurrentKey(1);
       assert.equal(s.isEmpty(), true);
       s.put("x", "1");
@@ -148,18 +146,13 @@ export function backendConformance(
       };
       test(`namespaces: per (key, namespace), hasValue, merge, drain${tag}`, () => {
         const b = h.make();
-        const r = st(b, 
+        const r = st(
+          b,
           withTtl(new ReducingStateDescriptor<number>("r", (x, y) => x + y)),
           nsKey,
         ) as Handle;
-        const a = st(b, 
-          withTtl(new AggregatingStateDescriptor("a", sumAgg)),
-          nsKey,
-        ) as Handle;
-        const l = st(b, 
-          withTtl(new ListStateDescriptor<number>("l")),
-          nsKey,
-        ) as Handle;
+        const a = st(b, withTtl(new AggregatingStateDescriptor("a", sumAgg)), nsKey) as Handle;
+        const l = st(b, withTtl(new ListStateDescriptor<number>("l")), nsKey) as Handle;
         for (const [k, ns, v] of [
           ["x", W1, 1],
           ["x", W2, 2],

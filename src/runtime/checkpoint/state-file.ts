@@ -71,7 +71,10 @@ export interface StateFileInput {
    * the timers of one key group.
    */
   readonly keyed: {
-    entries(keyGroup: number, visit: (state: string, e: KeyedEntry, deleted: boolean) => void): void;
+    entries(
+      keyGroup: number,
+      visit: (state: string, e: KeyedEntry, deleted: boolean) => void,
+    ): void;
     timers(keyGroup: number): Iterable<TimerEntry>;
   } | null;
   /** Operator state. */
@@ -91,7 +94,9 @@ export class CheckpointFormatError extends Error {
 }
 
 /** The codec registry for state: the job's classes plus the window classes. */
-export function stateRegistry(types: Readonly<Record<string, new (...args: any[]) => unknown>>): TypeRegistry {
+export function stateRegistry(
+  types: Readonly<Record<string, new (...args: any[]) => unknown>>,
+): TypeRegistry {
   const registry = TypeRegistry.from(types);
   for (const [name, ctor] of [
     ["strom.TimeWindow", TimeWindow],
@@ -208,7 +213,9 @@ export class StateFile {
     }
     let header: StateFileHeader;
     try {
-      header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len))) as StateFileHeader;
+      header = JSON.parse(
+        new TextDecoder().decode(bytes.subarray(12, 12 + len)),
+      ) as StateFileHeader;
     } catch (e) {
       throw new CheckpointFormatError(path, "corrupt header", { cause: e });
     }
@@ -226,7 +233,10 @@ export class StateFile {
     const [offset, length, crc] = ref;
     const start = this.bodyStart + offset;
     if (start + length > this.bytes.length) {
-      throw new CheckpointFormatError(this.path, `truncated: ${what} ends past the end of the file`);
+      throw new CheckpointFormatError(
+        this.path,
+        `truncated: ${what} ends past the end of the file`,
+      );
     }
     const slice = this.bytes.subarray(start, start + length);
     if (crc32(slice) !== crc) {

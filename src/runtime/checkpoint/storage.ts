@@ -105,7 +105,10 @@ export async function writeFileDurably(path: string, bytes: Uint8Array): Promise
 }
 
 /** Writes `_metadata` into `directory` atomically (temporary name, sync, rename). */
-export async function writeMetadata(directory: string, metadata: CheckpointMetadata): Promise<void> {
+export async function writeMetadata(
+  directory: string,
+  metadata: CheckpointMetadata,
+): Promise<void> {
   const tmp = join(directory, `${METADATA_FILE}.inprogress`);
   await writeFileDurably(tmp, new TextEncoder().encode(JSON.stringify(metadata, null, 1)));
   await rename(tmp, join(directory, METADATA_FILE));
@@ -136,9 +139,13 @@ export async function readMetadata(path: string): Promise<CompletedCheckpointRef
   try {
     metadata = JSON.parse(text) as CheckpointMetadata;
   } catch (e) {
-    throw new CheckpointFormatError(file, "corrupt or truncated checkpoint metadata (invalid JSON)", {
-      cause: e,
-    });
+    throw new CheckpointFormatError(
+      file,
+      "corrupt or truncated checkpoint metadata (invalid JSON)",
+      {
+        cause: e,
+      },
+    );
   }
   if (metadata.format !== METADATA_FORMAT || !Array.isArray(metadata.operators)) {
     throw new CheckpointFormatError(file, "not a Strom checkpoint or savepoint metadata file");
@@ -253,8 +260,12 @@ export async function pruneCheckpoints(root: string, retained: number): Promise<
 }
 
 /** A name for a new savepoint directory under `root`. */
-export function savepointDirectory(root: string, jobName: string, id: number, suffix: string): string {
+export function savepointDirectory(
+  root: string,
+  jobName: string,
+  id: number,
+  suffix: string,
+): string {
   const safe = jobName.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 40) || "job";
   return join(resolve(root), `savepoint-${safe}-${id}-${suffix}`);
 }
-

@@ -106,7 +106,10 @@ export class TaskCheckpointer {
     if (id < this.pendingId || (this.pendingId < 0 && id <= this.lastId)) return;
     if (id > this.pendingId && this.pendingId >= 0) {
       // A newer checkpoint overtook the one being aligned: that one cannot complete here.
-      this.host.decline(this.pendingId, `checkpoint ${id} started before ${this.pendingId} was aligned`);
+      this.host.decline(
+        this.pendingId,
+        `checkpoint ${id} started before ${this.pendingId} was aligned`,
+      );
       this.unblockAll();
     }
     if (id !== this.pendingId) {
@@ -162,7 +165,8 @@ export class TaskCheckpointer {
       if (r instanceof Promise) {
         return (async () => {
           await r;
-          for (let j = i + 1; j < members.length; j++) await members[j]!.op.snapshotState(id, timestamp);
+          for (let j = i + 1; j < members.length; j++)
+            await members[j]!.op.snapshotState(id, timestamp);
         })();
       }
     }
@@ -233,7 +237,9 @@ export class TaskCheckpointer {
       keyGroupRange: f.keyGroupRange,
       size: f.bytes.length,
     }));
-    Promise.all(files.map((f, i) => writeFileDurably(join(dir, handles[i]!.files[0]!), f.bytes))).then(
+    Promise.all(
+      files.map((f, i) => writeFileDurably(join(dir, handles[i]!.files[0]!), f.bytes)),
+    ).then(
       () => this.host.ack(id, handles),
       (e: unknown) => this.host.decline(id, `writing state failed: ${(e as Error).message}`),
     );

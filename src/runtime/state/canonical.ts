@@ -90,7 +90,8 @@ export function checkRestoredKind(
   operatorName: string,
 ): void {
   if (descriptor.kind !== meta.kind || namespaced !== meta.namespaced) {
-    const what = (kind: string, ns: boolean): string => `${kind} state${ns ? " with namespace" : ""}`;
+    const what = (kind: string, ns: boolean): string =>
+      `${kind} state${ns ? " with namespace" : ""}`;
     throw new Error(
       `state '${meta.name}' of operator '${operatorName}' was restored as ${what(meta.kind, meta.namespaced)} but is registered as ${what(descriptor.kind, namespaced)}: a state name must keep its kind across versions of a job`,
     );

@@ -84,7 +84,9 @@ export class KeyCodec {
       throw new RangeError(
         `a key or namespace of the disk state backend is too long (over ${MAX_KEY_BYTES - 8} bytes in its map form)`,
       );
-    const next = Buffer.allocUnsafe(Math.min(MAX_KEY_BYTES, Math.max(this.buf.length * 2, this.pos + n)));
+    const next = Buffer.allocUnsafe(
+      Math.min(MAX_KEY_BYTES, Math.max(this.buf.length * 2, this.pos + n)),
+    );
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -138,7 +140,9 @@ function readScalar(b: Uint8Array, from: number, to: number): MapKey {
     case T_FALSE:
       return false;
     case T_BIGINT:
-      return BigInt(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1", from + 1, to));
+      return BigInt(
+        Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1", from + 1, to),
+      );
     default:
       return null;
   }

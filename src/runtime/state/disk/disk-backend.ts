@@ -10,11 +10,7 @@
 import { GlobalWindow, TimeWindow } from "../../../api/windowing/windows.ts";
 import type { StateDescriptor } from "../../../api/state.ts";
 import { TypeRegistry } from "../../../core/serialization.ts";
-import type {
-  KeyedEntry,
-  SnapshotableKeyedBackend,
-  StateMeta,
-} from "../../checkpoint/snapshot.ts";
+import type { KeyedEntry, SnapshotableKeyedBackend, StateMeta } from "../../checkpoint/snapshot.ts";
 import { checkRestoredKind } from "../canonical.ts";
 import type { HeapState } from "../heap-states.ts";
 import { KeyedBackendBase, type KeyedBackendOptions } from "../keyed-backend-base.ts";
@@ -57,10 +53,7 @@ function defaultRegistry(): TypeRegistry {
 }
 
 /** Keyed state in an embedded LMDB store with a heap write-back cache. */
-export class DiskKeyedStateBackend
-  extends KeyedBackendBase
-  implements SnapshotableKeyedBackend
-{
+export class DiskKeyedStateBackend extends KeyedBackendBase implements SnapshotableKeyedBackend {
   private readonly ctx: DiskContext;
   private readonly ids = new Map<string, number>();
   private readonly byId = new Map<number, HeapState>();
@@ -73,7 +66,11 @@ export class DiskKeyedStateBackend
   constructor(options: DiskBackendOptions) {
     super(options);
     const values = new ValueCodec(options.registry ?? defaultRegistry());
-    const store = new DiskStore(options.directory, values, options.maxChangeLogEntries ?? 1_000_000);
+    const store = new DiskStore(
+      options.directory,
+      values,
+      options.maxChangeLogEntries ?? 1_000_000,
+    );
     this.ctx = {
       store,
       keys: new KeyCodec(),
@@ -94,7 +91,9 @@ export class DiskKeyedStateBackend
     if (id === undefined) {
       id = this.ids.size;
       if (id > MAX_STATE_ID)
-        throw new Error(`operator '${this.operatorName}' has more than ${MAX_STATE_ID + 1} keyed states`);
+        throw new Error(
+          `operator '${this.operatorName}' has more than ${MAX_STATE_ID + 1} keyed states`,
+        );
       this.ids.set(name, id);
     }
     return id;

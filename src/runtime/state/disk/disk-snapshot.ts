@@ -71,14 +71,24 @@ export function forEachDiskEntry(
 }
 
 /** Restores `entry` into registered `state` at key group index `group`. */
-export function restoreDiskEntry(state: HeapState, group: number, entry: KeyedEntry, where: string): void {
+export function restoreDiskEntry(
+  state: HeapState,
+  group: number,
+  entry: KeyedEntry,
+  where: string,
+): void {
   const mk = keyToMapKey(entry.key);
   const nsKey = state.namespaced ? state.namespaceKeyOf(entry.ns) : null;
   const d = state.descriptor;
   if (d.kind === "value" && (entry.value === null || entry.value === undefined)) return;
   const value = fromCanonical(d, entry.value, entry.t, where);
   const ns = state.namespaced ? entry.ns : VOID_NAMESPACE;
-  (state.table as unknown as DiskStateTable).restore(group, mk, nsKey, { key: entry.key, ns, value, t: entry.t });
+  (state.table as unknown as DiskStateTable).restore(group, mk, nsKey, {
+    key: entry.key,
+    ns,
+    value,
+    t: entry.t,
+  });
 }
 
 /** The store key and bytes of `entry` of pending state `p` in key group `kg`. */
@@ -138,6 +148,11 @@ export function forEachDiskChange(
     const state = states.byId.get(stateIdOf(key));
     if (state === undefined) continue;
     const bytes = ctx.store.get(key);
-    visit(state.descriptor.name, userKey, ns, bytes === undefined ? null : canonicalOf(state, key, bytes, ctx));
+    visit(
+      state.descriptor.name,
+      userKey,
+      ns,
+      bytes === undefined ? null : canonicalOf(state, key, bytes, ctx),
+    );
   }
 }

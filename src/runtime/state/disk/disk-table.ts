@@ -85,7 +85,8 @@ export class DiskStateTable extends StateTable implements CachedTable {
     if (s !== undefined) return s;
     const ctx = this.ctx;
     const bytes = ctx.store.get(ctx.keys.key(group + ctx.rangeStart, this.sid, nsKey, key));
-    const e = bytes === undefined ? null : this.entryOf(ctx.values.decode(bytes) as StoredRecord, key);
+    const e =
+      bytes === undefined ? null : this.entryOf(ctx.values.decode(bytes) as StoredRecord, key);
     s = {
       table: this,
       group,
@@ -201,7 +202,9 @@ export class DiskStateTable extends StateTable implements CachedTable {
     for (let g = 0; g < ctx.numGroups; g++) {
       const m = new Map<MapKey, StateEntry>();
       const keys: Buffer[] = [];
-      for (const { key, value } of ctx.store.range(ctx.keys.prefix(g + ctx.rangeStart, this.sid, nsKey))) {
+      for (const { key, value } of ctx.store.range(
+        ctx.keys.prefix(g + ctx.rangeStart, this.sid, nsKey),
+      )) {
         const mk = decodeKey(key, true).mapKey;
         m.set(mk, this.entryOf(ctx.values.decode(value) as StoredRecord, mk));
         keys.push(key);
@@ -221,9 +224,13 @@ export class DiskStateTable extends StateTable implements CachedTable {
     ctx.cache.flush();
     for (let g = 0; g < ctx.numGroups; g++) {
       const out: unknown[] = [];
-      for (const { key, value } of ctx.store.range(ctx.keys.prefix(g + ctx.rangeStart, this.sid, nsKey))) {
+      for (const { key, value } of ctx.store.range(
+        ctx.keys.prefix(g + ctx.rangeStart, this.sid, nsKey),
+      )) {
         const rec = ctx.values.decode(value) as StoredRecord;
-        out.push(rec.length > 2 && rec[2] !== undefined ? rec[2] : decodeKey(key, this.namespaced).mapKey);
+        out.push(
+          rec.length > 2 && rec[2] !== undefined ? rec[2] : decodeKey(key, this.namespaced).mapKey,
+        );
       }
       yield* out;
     }
@@ -234,7 +241,8 @@ export class DiskStateTable extends StateTable implements CachedTable {
     const ctx = this.ctx;
     ctx.cache.flush();
     let n = 0;
-    for (let g = 0; g < ctx.numGroups; g++) n += ctx.store.count(ctx.keys.prefix(g + ctx.rangeStart, this.sid));
+    for (let g = 0; g < ctx.numGroups; g++)
+      n += ctx.store.count(ctx.keys.prefix(g + ctx.rangeStart, this.sid));
     return n;
   }
 }
