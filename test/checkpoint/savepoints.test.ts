@@ -66,7 +66,7 @@ function buildJob(shape: JobShape): StreamExecutionEnvironment {
   env.setParallelism(shape.parallelism);
   env.enableCheckpointing(60_000);
   if (shape.stateBackend) env.setStateBackend(shape.stateBackend);
-  let s = env
+  const s = env
     .fromSource(
       new DataGeneratorSource(
         (i: number) => i,
@@ -87,8 +87,6 @@ function buildJob(shape: JobShape): StreamExecutionEnvironment {
       .process(new PassThroughCounter())
       .uid("extra");
   }
-  void s;
-  s = undefined as never;
   lines
     .sinkTo(
       FileSink.forRowFormat(shape.out, new SimpleStringEncoder<string>())
