@@ -64,6 +64,17 @@ export class CheckpointConfig {
     this.s.tolerableFailedCheckpoints = n;
     return this;
   }
+  /**
+   * Incremental checkpoints of the disk backend: at most `n` delta files after each full one
+   * (default 10); 0 turns them off (every checkpoint full).
+   */
+  setMaxIncrementalDeltas(n: number): this {
+    if (!Number.isInteger(n) || n < 0) {
+      throw new InvalidJobError(`max incremental deltas must be an integer >= 0, got ${n}`);
+    }
+    this.s.maxDeltas = n;
+    return this;
+  }
   /** Unaligned checkpoints (barriers overtake in-flight data; exactly-once only). */
   enableUnalignedCheckpoints(enabled = true): this {
     this.s.unaligned = enabled;

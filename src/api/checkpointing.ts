@@ -34,6 +34,11 @@ export interface CheckpointSettings {
   directory: string | null;
   /** Failed checkpoints tolerated before the job fails (-1: unlimited). */
   tolerableFailedCheckpoints: number;
+  /**
+   * Incremental checkpoints (keyed backends with a change log, i.e. the disk backend): deltas a
+   * chain holds before the next checkpoint is full again; 0 turns incremental checkpoints off.
+   */
+  maxDeltas: number;
 }
 
 /** The defaults: checkpointing off. */
@@ -49,6 +54,7 @@ export function defaultCheckpointSettings(): CheckpointSettings {
     alignedCheckpointTimeout: 0,
     directory: null,
     tolerableFailedCheckpoints: -1,
+    maxDeltas: 10,
   };
 }
 

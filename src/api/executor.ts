@@ -64,8 +64,12 @@ export interface JobClient {
    * checkpointing enabled).
    */
   triggerSavepoint(directory: string): Promise<string>;
-  /** Takes a savepoint, then cancels the job; resolves with the savepoint's path. */
-  stopWithSavepoint(directory: string): Promise<string>;
+  /**
+   * Stops the job with a savepoint and resolves with its path: takes a savepoint then cancels, or
+   * with `drain` ends the sources' input so every timer and window fires, and the job finishes
+   * with the savepoint as its final checkpoint.
+   */
+  stopWithSavepoint(directory: string, drain?: boolean): Promise<string>;
 }
 
 /** Receives records from `executeAndCollect` sinks, by collect id. */

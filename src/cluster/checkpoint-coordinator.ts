@@ -53,8 +53,8 @@ export interface CoordinatorDeps {
   readonly operators: ReadonlyMap<string, CheckpointedOperator>;
   /** Wall clock and timers. */
   readonly timers: TimerScheduler;
-  /** Sends a trigger to every TaskManager. */
-  trigger(id: number, timestamp: number): void;
+  /** Sends a trigger to every TaskManager (`savepoint`: full, self-contained state files). */
+  trigger(id: number, timestamp: number, savepoint: boolean): void;
   /** Tells every TaskManager that `id` completed or was aborted; resolves when all were told. */
   notify(id: number, completed: boolean): Promise<void>;
   /** More checkpoints failed than tolerated: the job must fail (and restart). */
@@ -84,6 +84,12 @@ export class CheckpointCoordinator {
   private failures = 0;
   private finishedTasks = new Set<string>();
   private finalTriggered = false;
+  /** Where the final checkpoint goes as a savepoint (stop with drain), with its waiter. */
+  private finalSavepoint: {
+    root: string;
+    resolve: (ref: CompletedCheckpointRef) => void;
+    reject: (e: Error) => void;
+  } | null = null;
   /** The newest completed checkpoint (restarts restore from it). */
   latest: CompletedCheckpointRef | null = null;
 
@@ -105,6 +111,8 @@ export class CheckpointCoordinator {
   /** The attempt ends (failure, cancellation, end of job): pending checkpoints are aborted. */
   stop(reason: string): void {
     this.running = false;
+    this.finalSavepoint?.reject(new Error(`no savepoint was taken: ${reason}`));
+    this.finalSavepoint = null;
     this.periodic?.cancel();
     this.periodic = null;
     for (const p of [...this.pending.values()]) this.abort(p, reason, false);
@@ -155,7 +163,7 @@ export class CheckpointCoordinator {
         resolve,
         reject,
       });
-      this.deps.trigger(id, timestamp);
+      this.deps.trigger(id, timestamp, savepointDir !== null);
     });
   }
 
@@ -173,6 +181,16 @@ export class CheckpointCoordinator {
     if (p) this.abort(p, `subtask ${subtask} of vertex ${vertexId} declined: ${reason}`, true);
   }
 
+  /**
+   * Makes the final checkpoint (taken once every task finished) a savepoint under `root`;
+   * resolves with it. For stop-with-savepoint with drain.
+   */
+  finalAsSavepoint(root: string): Promise<CompletedCheckpointRef> {
+    return new Promise((resolve, reject) => {
+      this.finalSavepoint = { root, resolve, reject };
+    });
+  }
+
   /** A subtask finished and took its final snapshot. */
   finalSnapshotTaken(vertexId: number, subtask: number): void {
     this.finishedTasks.add(`${vertexId}/${subtask}`);
@@ -183,11 +201,18 @@ export class CheckpointCoordinator {
     if (!this.running || this.finalTriggered || this.pending.size > 0) return;
     if (this.finishedTasks.size < this.deps.totalTasks) return;
     this.finalTriggered = true;
-    void this.trigger(null).catch((e: unknown) => {
-      this.finalTriggered = false;
-      this.deps.log(`final checkpoint failed: ${(e as Error).message}`);
-      this.maybeTriggerFinal();
-    });
+    const sp = this.finalSavepoint;
+    void this.trigger(sp?.root ?? null).then(
+      (ref) => {
+        this.finalSavepoint = null;
+        sp?.resolve(ref);
+      },
+      (e: unknown) => {
+        this.finalTriggered = false;
+        this.deps.log(`final checkpoint failed: ${(e as Error).message}`);
+        this.maybeTriggerFinal();
+      },
+    );
   }
 
   private async complete(p: Pending): Promise<void> {

@@ -90,8 +90,10 @@ export interface FaultToleranceOptions {
 
 /** How an executor runs and stops the tasks of one job. */
 export interface JobBackend {
-  /** Sends a checkpoint trigger to every task. */
-  triggerCheckpoint(id: number, timestamp: number): void;
+  /** Makes every source end its input (stop with drain). */
+  endInput(): void;
+  /** Sends a checkpoint (or savepoint) trigger to every task. */
+  triggerCheckpoint(id: number, timestamp: number, savepoint: boolean): void;
   /** Tells every task that checkpoint `id` completed or was aborted; resolves when all were told. */
   notifyCheckpoint(id: number, completed: boolean): Promise<void>;
   /**
@@ -174,7 +176,7 @@ export class JobMaster implements JobClient {
           totalTasks: total,
           operators: options.operators,
           timers: systemTimerScheduler,
-          trigger: (id, ts) => this.backend?.triggerCheckpoint(id, ts),
+          trigger: (id, ts, savepoint) => this.backend?.triggerCheckpoint(id, ts, savepoint),
           notify: (id, completed) =>
             this.backend?.notifyCheckpoint(id, completed) ?? Promise.resolve(),
           fail: (e) => this.fail(e, "checkpointing"),
@@ -202,11 +204,28 @@ export class JobMaster implements JobClient {
     return ref.directory;
   }
 
-  /** Takes a savepoint, then cancels the job; resolves with the savepoint's path. */
-  async stopWithSavepoint(root: string): Promise<string> {
-    const path = await this.triggerSavepoint(root);
-    await this.cancel();
-    return path;
+  /**
+   * Stops the job with a savepoint; resolves with the savepoint's path. Without `drain`: takes a
+   * savepoint, then cancels. With `drain`: the sources end their input (a final watermark fires
+   * every event-time timer and window), the job finishes, and its final checkpoint is the
+   * savepoint.
+   */
+  async stopWithSavepoint(root: string, drain = false): Promise<string> {
+    if (!drain) {
+      const path = await this.triggerSavepoint(root);
+      await this.cancel();
+      return path;
+    }
+    if (this.coordinator === null || this.backend === null) {
+      throw new Error(
+        `job '${this.jobName}' runs without checkpointing, so it cannot stop with a savepoint: enable checkpointing (env.enableCheckpointing or --checkpoint-interval)`,
+      );
+    }
+    const saved = this.coordinator.finalAsSavepoint(root);
+    this.backend.endInput();
+    const ref = await saved;
+    await this.result.catch(() => {});
+    return ref.directory;
   }
 
   /** The coordinator of this job's checkpoints, or null when checkpointing is off. */

@@ -185,8 +185,11 @@ export class LocalExecutor implements PipelineExecutor {
         await Promise.all(taskManagers.map((tm) => tm.stop(graceful)));
       },
       metrics: async () => sumMetrics(await Promise.all(taskManagers.map((tm) => tm.metrics()))),
-      triggerCheckpoint: (id, ts) => {
-        for (const tm of taskManagers) tm.triggerCheckpoint(id, ts);
+      endInput: () => {
+        for (const tm of taskManagers) tm.endInput();
+      },
+      triggerCheckpoint: (id, ts, savepoint) => {
+        for (const tm of taskManagers) tm.triggerCheckpoint(id, ts, savepoint);
       },
       notifyCheckpoint: async (id, completed) => {
         await Promise.all(taskManagers.map((tm) => tm.notifyCheckpoint(id, completed)));

@@ -51,7 +51,8 @@ export type ToWorker =
   | { type: "cancel" }
   | { type: "shutdown" }
   | { type: "metrics"; id: number }
-  | { type: "trigger"; id: number; timestamp: number }
+  | { type: "trigger"; id: number; timestamp: number; savepoint: boolean }
+  | { type: "endInput" }
   | { type: "notify"; id: number; completed: boolean; seq: number };
 
 /** Worker to JobManager. */

@@ -35,8 +35,10 @@ export interface TaskManager {
   start(): void;
   /** Current counters of its subtasks. */
   metrics(): Promise<VertexMetrics>;
-  /** Triggers checkpoint `id` in its subtasks. */
-  triggerCheckpoint(id: number, timestamp: number): void;
+  /** Makes its source subtasks end their input. */
+  endInput(): void;
+  /** Triggers checkpoint (or savepoint) `id` in its subtasks. */
+  triggerCheckpoint(id: number, timestamp: number, savepoint: boolean): void;
   /** Checkpoint `id` completed or was aborted; resolves when the worker's tasks were told. */
   notifyCheckpoint(id: number, completed: boolean): Promise<void>;
   /** Stops it (gracefully: lets it exit on its own, draining its output); resolves when it is gone. */
@@ -126,9 +128,14 @@ export class WorkerTaskManager implements TaskManager {
     this.post({ type: "start" });
   }
 
+  /** Makes the source subtasks end their input. */
+  endInput(): void {
+    if (!this.stopping) this.post({ type: "endInput" });
+  }
+
   /** Triggers checkpoint `id`. */
-  triggerCheckpoint(id: number, timestamp: number): void {
-    if (!this.stopping) this.post({ type: "trigger", id, timestamp });
+  triggerCheckpoint(id: number, timestamp: number, savepoint = false): void {
+    if (!this.stopping) this.post({ type: "trigger", id, timestamp, savepoint });
   }
 
   /** Checkpoint `id` completed or was aborted; resolves when the worker's tasks were told. */

@@ -58,7 +58,8 @@ export class ThreadExecutor implements PipelineExecutor {
         return {
           stop: () => deployment.cancel(),
           metrics: async () => deployment.metrics(),
-          triggerCheckpoint: (id, ts) => deployment.triggerCheckpoint(id, ts),
+          triggerCheckpoint: (id, ts, savepoint) => deployment.triggerCheckpoint(id, ts, savepoint),
+          endInput: () => deployment.endInput(),
           notifyCheckpoint: (id, completed) => deployment.notifyCheckpoint(id, completed),
         };
       },

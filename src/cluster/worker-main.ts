@@ -101,8 +101,11 @@ port.on("message", (msg: ToWorker) => {
     case "cancel":
       void (deployment?.cancel() ?? Promise.resolve()).then(() => send({ type: "cancelled" }));
       break;
+    case "endInput":
+      deployment?.endInput();
+      break;
     case "trigger":
-      deployment?.triggerCheckpoint(msg.id, msg.timestamp);
+      deployment?.triggerCheckpoint(msg.id, msg.timestamp, msg.savepoint);
       break;
     case "notify":
       void (deployment?.notifyCheckpoint(msg.id, msg.completed) ?? Promise.resolve()).then(() =>

@@ -240,9 +240,14 @@ export class Deployment {
     }
   }
 
-  /** Checkpoint `id` was triggered: every hosted task hears of it (sources start it). */
-  triggerCheckpoint(id: number, timestamp: number): void {
-    for (const t of this.tasks) t.triggerCheckpoint(id, timestamp);
+  /** Source tasks end their input (stop with drain). */
+  endInput(): void {
+    for (const t of this.tasks) t.endInput();
+  }
+
+  /** Checkpoint (or savepoint) `id` was triggered: every hosted task hears of it (sources start it). */
+  triggerCheckpoint(id: number, timestamp: number, savepoint = false): void {
+    for (const t of this.tasks) t.triggerCheckpoint(id, timestamp, savepoint);
   }
 
   /** Checkpoint `id` completed (or was aborted). */

@@ -44,11 +44,14 @@ export class CheckpointBarrier extends StreamEvent {
   readonly checkpointId: number;
   /** When the checkpoint was triggered (ms). */
   readonly timestamp: number;
+  /** Whether it is a savepoint (self-contained: full state files only). */
+  readonly savepoint: boolean;
   /** Creates a barrier. */
-  constructor(checkpointId: number, timestamp: number) {
+  constructor(checkpointId: number, timestamp: number, savepoint = false) {
     super();
     this.checkpointId = checkpointId;
     this.timestamp = timestamp;
+    this.savepoint = savepoint;
   }
 }
 

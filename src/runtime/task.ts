@@ -309,6 +309,8 @@ export class StreamTask {
         subtask: subtaskIndex,
         parallelism: vertex.parallelism,
         directoryOf: (id) => cp.directoryOf(id),
+        attempt: env.attemptNumber,
+        maxDeltas: env.config.checkpointing.maxDeltas,
         park: (step) => this.runAsync(() => step),
         channelsUnblocked: (chans) => this.unblock(chans),
         ack: (id, handles) => cp.ack(this, id, handles),
@@ -650,6 +652,14 @@ export class StreamTask {
     this.checkpointer!.answerWithFinalSnapshot(id);
   }
 
+  /** A running source task ends its input as if the source had ended (stop with drain). */
+  endInput(): void {
+    this.mails.push(() => {
+      if (this.state.kind === "RUNNING" && this.source !== null) this.beginFinish();
+    });
+    this.env.wake();
+  }
+
   /** Channels released by a completed alignment may be read again. */
   private unblock(channels: InputChannel[]): void {
     for (const ch of channels) {
@@ -664,14 +674,15 @@ export class StreamTask {
   /**
    * The coordinator triggered checkpoint `id`: a running source task snapshots and emits the
    * barrier; a finished task answers with its final snapshot; other tasks wait for barriers.
+   * A savepoint's barrier says so (its state files are full and self-contained).
    */
-  triggerCheckpoint(id: number, timestamp: number): void {
+  triggerCheckpoint(id: number, timestamp: number, savepoint = false): void {
     this.mails.push(() => {
       const k = this.state.kind;
       if (k === "AWAITING_FINAL_CHECKPOINT") this.answerFinal(id);
       else if (k === "FINISHING" || k === "DRAINING") this.pendingFinal.push(id);
       else if (k === "RUNNING" && this.source !== null)
-        this.checkpointer?.triggerSource(id, timestamp);
+        this.checkpointer?.triggerSource(id, timestamp, savepoint);
       else if (k === "RUNNING" && this.inputs.length === 0) this.pendingFinal.push(id);
     });
     this.env.wake();

@@ -81,10 +81,15 @@ function targetDirectory(body: Record<string, unknown>, field: string, opts: Han
   return isAbsolute(value) ? value : resolve(value);
 }
 
-async function savepoint(job: TrackedJob, dir: string, stop: boolean): Promise<RestReply> {
+async function savepoint(
+  job: TrackedJob,
+  dir: string,
+  stop: boolean,
+  drain = false,
+): Promise<RestReply> {
   try {
     if (!stop) return { status: 200, body: { location: await job.master.triggerSavepoint(dir) } };
-    const location = await job.master.stopWithSavepoint(dir);
+    const location = await job.master.stopWithSavepoint(dir, drain);
     job.stoppedWithSavepoint = location;
     return { status: 200, body: { location } };
   } catch (e) {
@@ -125,14 +130,9 @@ export async function handle(
     return savepoint(job, dir, req.body["cancel-job"] === true);
   }
   if (sub === "stop" && m === "POST") {
-    if (req.body.drain === true) {
-      throw new RestError(
-        501,
-        "stop with drain is not supported yet (sources cannot be drained to the end of event time): stop without --drain",
-      );
-    }
     requireRunning(job, "stop");
-    return savepoint(job, targetDirectory(req.body, "targetDirectory", opts), true);
+    const drain = req.body.drain === true;
+    return savepoint(job, targetDirectory(req.body, "targetDirectory", opts), true, drain);
   }
   throw new RestError(405, `${m} is not supported on /${req.segments.join("/")}`);
 }

@@ -6,16 +6,20 @@
  * <checkpoint dir>/chk-<id>/_metadata              one per completed checkpoint (JSON)
  * <checkpoint dir>/chk-<id>/<operator>-<subtask>.state   state files of the subtasks
  * <savepoint dir>/savepoint-<job>-<id>-<suffix>/    the same layout for a savepoint
+ * <checkpoint dir>/shared/<operator>-<subtask>.c<id>.a<attempt>.state   incremental chains
  * ```
  *
  * A checkpoint is complete once its `_metadata` exists: it is written last, to a temporary name,
  * synced and renamed. Paths in `_metadata` are relative to its directory, so a savepoint can be
- * moved. State files are written by the subtasks, `_metadata` by the coordinator.
+ * moved. State files are written by the subtasks, `_metadata` by the coordinator. Incremental
+ * checkpoints (shared-files.ts, incremental.ts) refer to files in `shared/` as `../shared/<name>`;
+ * savepoints never do.
  */
 import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { KeyGroupRange } from "../../core/keygroups.ts";
 import type { TypeRegistry } from "../../core/serialization.ts";
+import { pruneSharedFiles } from "./shared-files.ts";
 import { CheckpointFormatError, StateFile } from "./state-file.ts";
 
 /** Name of the metadata file of a checkpoint or savepoint. */
@@ -239,12 +243,15 @@ export async function discardCheckpointDir(dir: string): Promise<void> {
 
 /**
  * Keeps the `retained` newest completed checkpoints under `root` and deletes older ones, and
- * incomplete ones older than the newest completed one.
+ * incomplete ones older than the newest completed one. Then deletes the files in `shared/` that
+ * no retained checkpoint references and that are older than the newest completed checkpoint
+ * (skipped when a retained `_metadata` cannot be read: nothing is deleted on a guess).
  */
 export async function pruneCheckpoints(root: string, retained: number): Promise<void> {
   const all = await listCheckpointDirs(root);
   let kept = 0;
   let newestComplete = -1;
+  const keptDirs: string[] = [];
   for (const { id, dir } of all) {
     const complete = await stat(join(dir, METADATA_FILE)).then(
       () => true,
@@ -253,10 +260,24 @@ export async function pruneCheckpoints(root: string, retained: number): Promise<
     if (complete) {
       if (newestComplete < 0) newestComplete = id;
       if (++kept > Math.max(1, retained)) await discardCheckpointDir(dir);
+      else keptDirs.push(dir);
     } else if (newestComplete >= 0 && id < newestComplete) {
       await discardCheckpointDir(dir);
     }
   }
+  if (newestComplete < 0) return;
+  const referenced: string[] = [];
+  for (const dir of keptDirs) {
+    let ref: CompletedCheckpointRef;
+    try {
+      ref = await readMetadata(dir);
+    } catch {
+      return;
+    }
+    for (const op of ref.metadata.operators)
+      for (const st of op.subtasks) for (const f of st.files) referenced.push(resolve(dir, f));
+  }
+  await pruneSharedFiles(root, referenced, newestComplete);
 }
 
 /** A name for a new savepoint directory under `root`. */

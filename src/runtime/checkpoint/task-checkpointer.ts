@@ -8,6 +8,9 @@
  * Exactly-once: a channel that delivered the barrier of checkpoint n is blocked (its later data
  * waits) until every other unfinished channel delivered it too. At-least-once: nothing is
  * blocked; the snapshot is taken when the last barrier arrives.
+ *
+ * Operators whose keyed backend keeps a change log write incremental chains (incremental.ts):
+ * full or delta files in the shared directory, each acknowledgement listing the whole chain.
  */
 import { assignToKeyGroup, type KeyGroupRange } from "../../core/keygroups.ts";
 import type { TypeRegistry } from "../../core/serialization.ts";
@@ -17,6 +20,13 @@ import type { InputChannel } from "../network/channels.ts";
 import type { RecordWriter } from "../network/record-writer.ts";
 import type { OperatorContext, StreamOperator } from "../operators/operator.ts";
 import { SourceOperator } from "../operators/source.ts";
+import {
+  DEFAULT_MAX_DELTAS,
+  deltaEntries,
+  IncrementalChains,
+  supportsIncremental,
+  type ChainLink,
+} from "./incremental.ts";
 import { isSnapshotable, type TimerEntry } from "./snapshot.ts";
 import { encodeStateFile } from "./state-file.ts";
 import { stateFileName, writeFileDurably, type SubtaskStateHandle } from "./storage.ts";
@@ -53,6 +63,10 @@ export interface CheckpointerHost {
   readonly parallelism: number;
   /** The directory of checkpoint `id`. */
   directoryOf(id: number): string;
+  /** Restart attempt (part of incremental file names; default 0). */
+  readonly attempt?: number;
+  /** Deltas an incremental chain holds at most (default {@link DEFAULT_MAX_DELTAS}; 0: off). */
+  readonly maxDeltas?: number;
   /** Parks the task until `step` settles (async snapshot hooks); errors fail the task. */
   park(step: Promise<void>): void;
   /** Unblocked channels may be read again. */
@@ -67,6 +81,14 @@ interface EncodedFile {
   readonly operatorId: string;
   readonly keyGroupRange: KeyGroupRange | null;
   readonly bytes: Uint8Array;
+  /** The new file, relative to the checkpoint directory. */
+  readonly path: string;
+  /** The files acknowledged: the chain ending with `path`, or `[path]`. */
+  readonly files: string[];
+  /** The new file's chain link, or null (not incremental). */
+  readonly link: ChainLink | null;
+  /** Earlier chain files whose writes must have succeeded. */
+  readonly earlier: readonly ChainLink[];
 }
 
 /** Barrier alignment and snapshots of one task. */
@@ -75,6 +97,7 @@ export class TaskCheckpointer {
   /** Checkpoint being aligned, or -1. */
   private pendingId = -1;
   private pendingTs = 0;
+  private pendingSavepoint = false;
   private readonly received = new Set<InputChannel>();
   /** Highest checkpoint id seen (older barriers are stale). */
   private lastId = -1;
@@ -82,10 +105,13 @@ export class TaskCheckpointer {
   readonly blocked = new Set<InputChannel>();
   /** The final snapshot, once the task finished. */
   private finalFiles: EncodedFile[] | null = null;
+  /** Incremental chains of the operators. */
+  readonly chains: IncrementalChains;
 
   /** Creates the checkpointer of a task. */
   constructor(host: CheckpointerHost) {
     this.host = host;
+    this.chains = new IncrementalChains(host.maxDeltas ?? DEFAULT_MAX_DELTAS, host.attempt ?? 0);
   }
 
   /** Whether channel `ch` may not be read now (exactly-once alignment). */
@@ -93,11 +119,11 @@ export class TaskCheckpointer {
     return this.blocked.size > 0 && this.blocked.has(ch);
   }
 
-  /** A source task starts checkpoint `id`: snapshot, then barrier downstream. */
-  triggerSource(id: number, timestamp: number): void {
+  /** A source task starts checkpoint (or savepoint) `id`: snapshot, then barrier downstream. */
+  triggerSource(id: number, timestamp: number, savepoint = false): void {
     if (id <= this.lastId) return;
     this.lastId = id;
-    this.perform(id, timestamp);
+    this.perform(id, timestamp, savepoint);
   }
 
   /** A barrier arrived on `ch`. */
@@ -115,6 +141,7 @@ export class TaskCheckpointer {
     if (id !== this.pendingId) {
       this.pendingId = id;
       this.pendingTs = barrier.timestamp;
+      this.pendingSavepoint = barrier.savepoint;
       this.lastId = Math.max(this.lastId, id);
       this.received.clear();
     }
@@ -136,7 +163,7 @@ export class TaskCheckpointer {
     this.pendingId = -1;
     this.received.clear();
     this.unblockAll();
-    this.perform(id, this.pendingTs);
+    this.perform(id, this.pendingTs, this.pendingSavepoint);
   }
 
   private unblockAll(): void {
@@ -147,11 +174,12 @@ export class TaskCheckpointer {
   }
 
   /** Runs the operators' snapshot hooks (possibly async), then snapshots and forwards the barrier. */
-  private perform(id: number, timestamp: number): void {
+  private perform(id: number, timestamp: number, savepoint: boolean): void {
     const pending = this.runHooks(id, timestamp);
     const finish = (): void => {
-      const files = this.encode();
-      for (const w of this.host.writers) w.broadcastEvent(new CheckpointBarrier(id, timestamp));
+      const files = this.encode(id, savepoint, false);
+      const barrier = new CheckpointBarrier(id, timestamp, savepoint);
+      for (const w of this.host.writers) w.broadcastEvent(barrier);
       this.upload(id, files);
     };
     if (pending === null) finish();
@@ -173,8 +201,8 @@ export class TaskCheckpointer {
     return null;
   }
 
-  /** Encodes the state of every operator that has some. */
-  private encode(): EncodedFile[] {
+  /** Encodes the state of every operator that has some (full, or delta files of a chain). */
+  private encode(id: number, savepoint: boolean, final: boolean): EncodedFile[] {
     const out: EncodedFile[] = [];
     for (const m of this.host.members) {
       const backend = m.ctx.keyedBackend;
@@ -199,10 +227,21 @@ export class TaskCheckpointer {
         opState.broadcast.length === 0 &&
         splits === null;
       if (empty) continue;
+      const plainPath = stateFileName(m.operatorId, this.host.subtask);
+      const plan = this.chains.plan(
+        m.operatorId,
+        this.host.subtask,
+        backend,
+        id,
+        savepoint,
+        final,
+        plainPath,
+      );
+      const delta = plan.kind === "delta" && supportsIncremental(backend) ? backend : null;
       const bytes = encodeStateFile(
         {
           header: {
-            kind: "full",
+            kind: delta === null ? "full" : "delta",
             operatorId: m.operatorId,
             operatorName: m.ctx.operatorName,
             subtask: this.host.subtask,
@@ -215,15 +254,19 @@ export class TaskCheckpointer {
             range === null
               ? null
               : {
-                  entries: (kg, visit) =>
-                    keyed?.forEachEntry(kg, (state, e) => visit(state, e, false)),
+                  entries:
+                    delta !== null
+                      ? deltaEntries(delta)
+                      : (kg, visit) =>
+                          keyed?.forEachEntry(kg, (state, e) => visit(state, e, false)),
                   timers: (kg) => timersByGroup.get(kg) ?? [],
                 },
           operator: { ...opState, splits },
         },
         this.host.registry,
       );
-      out.push({ operatorId: m.operatorId, keyGroupRange: range, bytes });
+      if (plan.markSnapshotted && supportsIncremental(backend)) backend.markSnapshotted();
+      out.push({ operatorId: m.operatorId, keyGroupRange: range, bytes, ...plan });
     }
     return out;
   }
@@ -233,13 +276,23 @@ export class TaskCheckpointer {
     const handles: SubtaskStateHandle[] = files.map((f) => ({
       operatorId: f.operatorId,
       subtask: this.host.subtask,
-      files: [stateFileName(f.operatorId, this.host.subtask)],
+      files: f.files,
       keyGroupRange: f.keyGroupRange,
       size: f.bytes.length,
     }));
-    Promise.all(
-      files.map((f, i) => writeFileDurably(join(dir, handles[i]!.files[0]!), f.bytes)),
-    ).then(
+    const writes: Promise<void>[] = [];
+    for (const f of files) {
+      // Earlier files of the chain were written by earlier (maybe aborted) checkpoints.
+      for (const l of f.earlier) writes.push(l.written);
+      const w = writeFileDurably(join(dir, f.path), f.bytes);
+      if (f.link !== null) {
+        const link = f.link;
+        link.written = w;
+        w.catch(() => this.chains.broken(f.operatorId, link));
+      }
+      writes.push(w);
+    }
+    Promise.all(writes).then(
       () => this.host.ack(id, handles),
       (e: unknown) => this.host.decline(id, `writing state failed: ${(e as Error).message}`),
     );
@@ -252,11 +305,11 @@ export class TaskCheckpointer {
   takeFinalSnapshot(timestamp: number): Promise<void> | null {
     const pending = this.runHooks(FINAL_SNAPSHOT_ID, timestamp);
     if (pending === null) {
-      this.finalFiles = this.encode();
+      this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true);
       return null;
     }
     return pending.then(() => {
-      this.finalFiles = this.encode();
+      this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true);
     });
   }
 

@@ -280,6 +280,7 @@ export class RemoteChannelWriter implements ChannelWriter {
       out.writeUint8(TAG_BARRIER);
       out.writeFloat64(event.checkpointId);
       out.writeFloat64(event.timestamp);
+      out.writeUint8(event.savepoint ? 1 : 0);
     } else if (event instanceof WatermarkStatusEvent) {
       out.writeUint8(TAG_STATUS);
       out.writeUint8(event.idle ? 1 : 0);
@@ -359,7 +360,8 @@ export function decodeInto(reader: DataInputView, batch: LocalBatch, max: number
           break;
         case TAG_BARRIER: {
           const id = reader.readFloat64();
-          values[n] = new CheckpointBarrier(id, reader.readFloat64());
+          const ts = reader.readFloat64();
+          values[n] = new CheckpointBarrier(id, ts, reader.readUint8() === 1);
           break;
         }
         case TAG_STATUS:
