@@ -64,6 +64,18 @@ function version(): string {
   return pkg.version;
 }
 
+/**
+ * In a relaunched CLI (see {@link relaunchWithTransforms}): when the parent dies, however it died
+ * (SIGKILL included), the job dies with it instead of running on unsupervised.
+ */
+function dieWithParent(): void {
+  const channel = process.channel as { unref?: () => void } | undefined;
+  if (channel === undefined) return;
+  process.on("disconnect", () => process.kill(process.pid, "SIGKILL"));
+  channel.unref?.();
+}
+dieWithParent();
+
 /** Re-runs the CLI in a child Node with full TypeScript transforms (enums, namespaces...). */
 function relaunchWithTransforms(argv: string[]): Promise<number> {
   const child = spawn(
@@ -77,7 +89,8 @@ function relaunchWithTransforms(argv: string[]): Promise<number> {
     ],
     // Its own process group: a terminal's Ctrl-C reaches only this process, which forwards it
     // once (the child cancels the job on the first SIGINT and exits on the second).
-    { stdio: "inherit", detached: true },
+    // The IPC channel tells the child when this process is gone, even after a SIGKILL.
+    { stdio: ["inherit", "inherit", "inherit", "ipc"], detached: true },
   );
   const forward = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null) child.kill(signal);
