@@ -28,7 +28,10 @@ export function computeOperatorIds(graph: StreamGraph): Map<number, string> {
     }
     const kind = node.source ? "source" : node.operator!.kind;
     const inputs = node.inEdges
-      .map((e) => `${e.typeNumber}:${ids.get(e.sourceId)}:${e.partitioner.kind}:${e.sideOutputTag ?? ""}`)
+      .map(
+        (e) =>
+          `${e.typeNumber}:${ids.get(e.sourceId)}:${e.partitioner.kind}:${e.sideOutputTag ?? ""}`,
+      )
       .sort()
       .join(",");
     const base = `${kind}|${inputs}`;
