@@ -95,7 +95,8 @@ env.setStateBackend(backend);
 if (interval > 0) env.enableCheckpointing(interval);
 const cp = env.getCheckpointConfig();
 if (process.env["BENCH_CP_DIR"]) cp.setCheckpointStorage(process.env["BENCH_CP_DIR"]);
-if (process.env["BENCH_CP_RETAIN"]) cp.setNumRetainedCheckpoints(Number(process.env["BENCH_CP_RETAIN"]));
+if (process.env["BENCH_CP_RETAIN"])
+  cp.setNumRetainedCheckpoints(Number(process.env["BENCH_CP_RETAIN"]));
 if (markDir !== undefined) env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 0));
 const threshold = emitThreshold(n, keys);
 env
@@ -106,9 +107,7 @@ env
   )
   .uid("generator")
   .keyBy(eventKey)
-  .process(
-    markDir !== undefined ? new MarkedCountUpdates(threshold) : new CountUpdates(threshold),
-  )
+  .process(markDir !== undefined ? new MarkedCountUpdates(threshold) : new CountUpdates(threshold))
   .uid("count-state")
   .name("count state")
   .sinkTo(new BenchSink(NumberChecksumWriter))

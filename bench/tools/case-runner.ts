@@ -33,6 +33,8 @@ export interface StromRun {
   sum: number;
   /** Records the sinks received. */
   count: number;
+  /** The last sink writer's end of input, absolute ms (see `absoluteNow` in jobs/workload.ts). */
+  endedAt: number;
 }
 
 /** One run of a bare loop. */
@@ -91,6 +93,7 @@ export async function runStromJob(
     peakWorkerHeapTotal: stats.reduce((a, s) => a + s.peakHeapTotal, 0),
     sum: combineChecksums(stats.map((s) => s.sum)),
     count: stats.reduce((a, s) => a + s.count, 0),
+    endedAt: Math.max(...stats.map((s) => s.endedAt)),
   };
 }
 

@@ -55,7 +55,11 @@ export interface SourceReader<T, SplitT> {
   pollNext(output: ReaderOutput<T>): InputStatus;
   /** Resolves when `pollNext` may return records again after it returned NOTHING_AVAILABLE. */
   isAvailable(): Promise<void>;
-  /** The current state of each unfinished split (its position), for checkpoints. */
+  /**
+   * The current state of each unfinished split (its position), for checkpoints. A reader may also
+   * implement `CheckpointListener` to hear when a checkpoint completed (e.g. to acknowledge
+   * messages upstream).
+   */
   snapshotState(checkpointId: number): SplitT[];
   /** Releases resources. */
   close?(): void | Promise<void>;

@@ -193,4 +193,9 @@ export class CollectOperator extends OneInputOperator<never> {
   override finish(): void {
     this.onIdle();
   }
+
+  /** Sends what came before the barrier (collect is at-least-once across restarts). */
+  override snapshotState(): void {
+    this.onIdle();
+  }
 }

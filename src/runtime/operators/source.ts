@@ -8,6 +8,7 @@ import type { TimestampAssigner, WatermarkStrategy } from "../../api/watermarks.
 import { MAX_WATERMARK, NO_TIMESTAMP } from "../events.ts";
 import type { WatermarkEmitter } from "./event-time.ts";
 import { StreamOperator } from "./operator.ts";
+import { notifyCheckpoint } from "./functions-support.ts";
 
 /** Reads a source's splits and emits their records into the chain. */
 export class SourceOperator extends StreamOperator<unknown> implements ReaderOutput<unknown> {
@@ -120,6 +121,16 @@ export class SourceOperator extends StreamOperator<unknown> implements ReaderOut
   /** The reader's split state (for checkpoints). */
   snapshotSplits(checkpointId: number): unknown[] {
     return this.reader.snapshotState(checkpointId);
+  }
+
+  /** Tells a reader implementing `CheckpointListener` (e.g. to acknowledge messages upstream). */
+  override notifyCheckpointComplete(checkpointId: number): void | Promise<void> {
+    return notifyCheckpoint(this.reader, checkpointId, true);
+  }
+
+  /** Tells a listening reader that a checkpoint was aborted. */
+  override notifyCheckpointAborted(checkpointId: number): void | Promise<void> {
+    return notifyCheckpoint(this.reader, checkpointId, false);
   }
 
   /** Closes the reader. */
