@@ -40,7 +40,11 @@ if (process.env.LARGE_STATE_CHILD === "1") {
   env.enableCheckpointing(interval);
   env.getCheckpointConfig().setCheckpointStorage(process.env.CP_DIR!).setNumRetainedCheckpoints(1);
   env
-    .fromSource(new DataGeneratorSource((i: number) => i, keys), WatermarkStrategy.noWatermarks(), "keys")
+    .fromSource(
+      new DataGeneratorSource((i: number) => i, keys),
+      WatermarkStrategy.noWatermarks(),
+      "keys",
+    )
     .keyBy((i: number) => i)
     .process(new Touch())
     .print();

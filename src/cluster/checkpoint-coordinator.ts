@@ -56,7 +56,7 @@ export interface CoordinatorDeps {
   /** Sends a trigger to every TaskManager (`savepoint`: full, self-contained state files). */
   trigger(id: number, timestamp: number, savepoint: boolean): void;
   /** Tells every TaskManager that `id` completed or was aborted; resolves when all were told. */
-  notify(id: number, completed: boolean): Promise<void>;
+  notify(id: number, completed: boolean, final: boolean): Promise<void>;
   /** More checkpoints failed than tolerated: the job must fail (and restart). */
   fail(error: Error): void;
   /** Log line. */
@@ -84,12 +84,22 @@ export class CheckpointCoordinator {
   private failures = 0;
   private finishedTasks = new Set<string>();
   private finalTriggered = false;
+  /** Id of the final checkpoint (taken once every task finished), or -1. */
+  private finalId = -1;
   /** Where the final checkpoint goes as a savepoint (stop with drain), with its waiter. */
   private finalSavepoint: {
     root: string;
     resolve: (ref: CompletedCheckpointRef) => void;
     reject: (e: Error) => void;
   } | null = null;
+  /** Storage work still running (pruning), awaited before the job ends. */
+  private housekeeping: Promise<void> = Promise.resolve();
+
+  /** Resolves when pruning of old checkpoints is done. */
+  settled(): Promise<void> {
+    return this.housekeeping;
+  }
+
   /** The newest completed checkpoint (restarts restore from it). */
   latest: CompletedCheckpointRef | null = null;
 
@@ -202,6 +212,7 @@ export class CheckpointCoordinator {
     if (this.finishedTasks.size < this.deps.totalTasks) return;
     this.finalTriggered = true;
     const sp = this.finalSavepoint;
+    this.finalId = this.nextId;
     void this.trigger(sp?.root ?? null).then(
       (ref) => {
         this.finalSavepoint = null;
@@ -267,14 +278,16 @@ export class CheckpointCoordinator {
     if (p.savepointDir === null) this.latest = ref;
     this.lastEnd = this.deps.timers.now();
     this.failures = 0;
-    const told = this.deps.notify(p.id, true);
+    const told = this.deps.notify(p.id, true, p.id === this.finalId);
     // A savepoint resolves once every task heard of it (stop-with-savepoint then commits first).
     if (p.savepointDir !== null) await told.catch(() => {});
     p.resolve(ref);
     if (p.savepointDir === null) {
-      await pruneCheckpoints(this.deps.root, this.deps.settings.retainedCheckpoints).catch(
+      const prune = pruneCheckpoints(this.deps.root, this.deps.settings.retainedCheckpoints).catch(
         () => {},
       );
+      this.housekeeping = this.housekeeping.then(() => prune);
+      await prune;
     }
     this.maybeTriggerFinal();
   }
@@ -287,7 +300,7 @@ export class CheckpointCoordinator {
 
   private failed(p: Pending, reason: string, countFailure: boolean): void {
     this.lastEnd = this.deps.timers.now();
-    void this.deps.notify(p.id, false).catch(() => {});
+    void this.deps.notify(p.id, false, false).catch(() => {});
     void discardCheckpointDir(checkpointDirectory(this.deps.root, p.id));
     p.reject(new Error(`checkpoint ${p.id} aborted: ${reason}`));
     if (!this.running) return;

@@ -95,7 +95,7 @@ export interface JobBackend {
   /** Sends a checkpoint (or savepoint) trigger to every task. */
   triggerCheckpoint(id: number, timestamp: number, savepoint: boolean): void;
   /** Tells every task that checkpoint `id` completed or was aborted; resolves when all were told. */
-  notifyCheckpoint(id: number, completed: boolean): Promise<void>;
+  notifyCheckpoint(id: number, completed: boolean, final: boolean): Promise<void>;
   /**
    * Stops every task; resolves when they are gone. `graceful` after a successful end: let the
    * TaskManagers drain their output (stdout) and exit on their own.
@@ -177,8 +177,8 @@ export class JobMaster implements JobClient {
           operators: options.operators,
           timers: systemTimerScheduler,
           trigger: (id, ts, savepoint) => this.backend?.triggerCheckpoint(id, ts, savepoint),
-          notify: (id, completed) =>
-            this.backend?.notifyCheckpoint(id, completed) ?? Promise.resolve(),
+          notify: (id, completed, final) =>
+            this.backend?.notifyCheckpoint(id, completed, final) ?? Promise.resolve(),
           fail: (e) => this.fail(e, "checkpointing"),
           log: (m) => process.stderr.write(`[strom] ${this.jobName}: ${m}\n`),
         },
@@ -363,6 +363,7 @@ export class JobMaster implements JobClient {
     } catch {
       // Stopping is best-effort; the job's outcome is decided.
     }
+    await this.coordinator?.settled();
     if (error) {
       this.rejectResult(error);
       return;

@@ -191,8 +191,8 @@ export class LocalExecutor implements PipelineExecutor {
       triggerCheckpoint: (id, ts, savepoint) => {
         for (const tm of taskManagers) tm.triggerCheckpoint(id, ts, savepoint);
       },
-      notifyCheckpoint: async (id, completed) => {
-        await Promise.all(taskManagers.map((tm) => tm.notifyCheckpoint(id, completed)));
+      notifyCheckpoint: async (id, completed, final) => {
+        await Promise.all(taskManagers.map((tm) => tm.notifyCheckpoint(id, completed, final)));
       },
     };
   }

@@ -53,7 +53,7 @@ export type ToWorker =
   | { type: "metrics"; id: number }
   | { type: "trigger"; id: number; timestamp: number; savepoint: boolean }
   | { type: "endInput" }
-  | { type: "notify"; id: number; completed: boolean; seq: number };
+  | { type: "notify"; id: number; completed: boolean; final: boolean; seq: number };
 
 /** Worker to JobManager. */
 export type FromWorker =

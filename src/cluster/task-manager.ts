@@ -40,7 +40,7 @@ export interface TaskManager {
   /** Triggers checkpoint (or savepoint) `id` in its subtasks. */
   triggerCheckpoint(id: number, timestamp: number, savepoint: boolean): void;
   /** Checkpoint `id` completed or was aborted; resolves when the worker's tasks were told. */
-  notifyCheckpoint(id: number, completed: boolean): Promise<void>;
+  notifyCheckpoint(id: number, completed: boolean, final: boolean): Promise<void>;
   /** Stops it (gracefully: lets it exit on its own, draining its output); resolves when it is gone. */
   stop(graceful: boolean): Promise<void>;
 }
@@ -139,12 +139,12 @@ export class WorkerTaskManager implements TaskManager {
   }
 
   /** Checkpoint `id` completed or was aborted; resolves when the worker's tasks were told. */
-  notifyCheckpoint(id: number, completed: boolean): Promise<void> {
+  notifyCheckpoint(id: number, completed: boolean, final: boolean): Promise<void> {
     if (this.stopping) return Promise.resolve();
     const seq = ++this.metricsSeq;
     return new Promise((resolve) => {
       this.notifyWaiters.set(seq, resolve);
-      this.post({ type: "notify", id, completed, seq });
+      this.post({ type: "notify", id, completed, final, seq });
     });
   }
 

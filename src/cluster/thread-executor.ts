@@ -60,7 +60,8 @@ export class ThreadExecutor implements PipelineExecutor {
           metrics: async () => deployment.metrics(),
           triggerCheckpoint: (id, ts, savepoint) => deployment.triggerCheckpoint(id, ts, savepoint),
           endInput: () => deployment.endInput(),
-          notifyCheckpoint: (id, completed) => deployment.notifyCheckpoint(id, completed),
+          notifyCheckpoint: (id, completed, final) =>
+            deployment.notifyCheckpoint(id, completed, final),
         };
       },
       ft,

@@ -108,9 +108,9 @@ port.on("message", (msg: ToWorker) => {
       deployment?.triggerCheckpoint(msg.id, msg.timestamp, msg.savepoint);
       break;
     case "notify":
-      void (deployment?.notifyCheckpoint(msg.id, msg.completed) ?? Promise.resolve()).then(() =>
-        send({ type: "notified", seq: msg.seq }),
-      );
+      void (
+        deployment?.notifyCheckpoint(msg.id, msg.completed, msg.final) ?? Promise.resolve()
+      ).then(() => send({ type: "notified", seq: msg.seq }));
       break;
     case "metrics":
       send({ type: "metrics", id: msg.id, metrics: deployment?.metrics() ?? {} });

@@ -251,8 +251,10 @@ export class Deployment {
   }
 
   /** Checkpoint `id` completed (or was aborted). */
-  notifyCheckpoint(id: number, completed: boolean): Promise<void> {
-    return Promise.all(this.tasks.map((t) => t.notifyCheckpoint(id, completed))).then(() => {});
+  notifyCheckpoint(id: number, completed: boolean, final = false): Promise<void> {
+    return Promise.all(this.tasks.map((t) => t.notifyCheckpoint(id, completed, final))).then(
+      () => {},
+    );
   }
 
   /** Cancels every task. */

@@ -201,6 +201,8 @@ export class StreamTask {
   private readonly checkpointer: TaskCheckpointer | null = null;
   /** Checkpoints triggered while the task was finishing, answered once its final snapshot exists. */
   private readonly pendingFinal: number[] = [];
+  /** Checkpoints triggered while this task was running (it waits for their barriers). */
+  private readonly awaitingBarrier: number[] = [];
   /** Checkpoints that include this task's final snapshot. */
   private readonly finalIn = new Set<number>();
   /** Callbacks waiting for the current async step to end. */
@@ -642,6 +644,9 @@ export class StreamTask {
       }
       await cp.takeFinalSnapshot(this.env.timers.now());
       this.state = { kind: "AWAITING_FINAL_CHECKPOINT" };
+      // Checkpoints whose barriers never came (the inputs ended first) get the final snapshot.
+      const seen = cp.lastSeenId;
+      for (const id of this.awaitingBarrier.splice(0)) if (id > seen) this.pendingFinal.push(id);
       for (const id of this.pendingFinal.splice(0)) this.answerFinal(id);
       this.env.checkpoints!.finalSnapshotTaken(this);
     });
@@ -684,6 +689,13 @@ export class StreamTask {
       else if (k === "RUNNING" && this.source !== null)
         this.checkpointer?.triggerSource(id, timestamp, savepoint);
       else if (k === "RUNNING" && this.inputs.length === 0) this.pendingFinal.push(id);
+      else if (k === "RUNNING") {
+        const seen = this.checkpointer?.lastSeenId ?? -1;
+        while (this.awaitingBarrier.length > 0 && this.awaitingBarrier[0]! <= seen) {
+          this.awaitingBarrier.shift();
+        }
+        this.awaitingBarrier.push(id);
+      }
     });
     this.env.wake();
   }
@@ -692,7 +704,7 @@ export class StreamTask {
    * Checkpoint `id` completed (or was aborted) on every task: tell the operators. Resolves when
    * they were told (or the task ended first).
    */
-  notifyCheckpoint(id: number, completed: boolean): Promise<void> {
+  notifyCheckpoint(id: number, completed: boolean, final = false): Promise<void> {
     let done!: () => void;
     const told = new Promise<void>((resolve) => (done = resolve));
     this.notified.push(done);
@@ -707,9 +719,9 @@ export class StreamTask {
           this.finalIn.delete(id);
           return;
         }
-        let coveredFinal = false;
-        for (const f of this.finalIn) if (f <= id) coveredFinal = true;
-        if (coveredFinal && this.state.kind === "AWAITING_FINAL_CHECKPOINT") {
+        // Only the job's final checkpoint releases finished tasks: until every task finished, each
+        // later checkpoint needs their final snapshots again.
+        if (final && this.finalIn.has(id) && this.state.kind === "AWAITING_FINAL_CHECKPOINT") {
           this.state = { kind: "DRAINING" };
         }
       });

@@ -114,6 +114,11 @@ export class TaskCheckpointer {
     this.chains = new IncrementalChains(host.maxDeltas ?? DEFAULT_MAX_DELTAS, host.attempt ?? 0);
   }
 
+  /** The highest checkpoint id this task snapshotted, declined or is aligning (-1: none). */
+  get lastSeenId(): number {
+    return this.lastId;
+  }
+
   /** Whether channel `ch` may not be read now (exactly-once alignment). */
   isBlocked(ch: InputChannel): boolean {
     return this.blocked.size > 0 && this.blocked.has(ch);
