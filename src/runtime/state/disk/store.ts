@@ -11,8 +11,25 @@
  * snapshot is marked.
  */
 import { mkdirSync, rmSync } from "node:fs";
-import { open, type Database, type RootDatabase } from "lmdb";
+import { createRequire } from "node:module";
+import type { Database, RootDatabase } from "lmdb";
 import { prefixEnd, type ValueCodec } from "./codec.ts";
+
+/**
+ * LMDB's `open`, loaded on first use: the native addon is loaded only by processes and worker
+ * threads that really use the disk backend (loading it in a worker thread that is being
+ * terminated aborts the whole process).
+ */
+let lmdbOpen: typeof import("lmdb").open | null = null;
+function openLmdb(
+  ...args: Parameters<typeof import("lmdb").open>
+): ReturnType<typeof import("lmdb").open> {
+  if (lmdbOpen === null) {
+    const lmdb = createRequire(import.meta.url)("lmdb") as typeof import("lmdb");
+    lmdbOpen = lmdb.open;
+  }
+  return lmdbOpen(...args);
+}
 
 /** LMDB state and change log of one disk backend. */
 export class DiskStore {
@@ -38,7 +55,12 @@ export class DiskStore {
     rmSync(directory, { recursive: true, force: true });
     mkdirSync(directory, { recursive: true });
     const binary = { keyEncoding: "binary", encoding: "binary" } as const;
-    this.root = open<Buffer, Buffer>({ path: directory, noSync: true, maxDbs: 4, ...binary });
+    this.root = openLmdb({
+      path: directory,
+      noSync: true,
+      maxDbs: 4,
+      ...binary,
+    }) as unknown as RootDatabase<Buffer, Buffer>;
     this.state = this.root.openDB<Buffer, Buffer>({ name: "state", ...binary });
     this.changes = this.root.openDB<Buffer, Buffer>({ name: "changes", ...binary });
   }
