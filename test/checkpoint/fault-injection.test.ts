@@ -113,6 +113,23 @@ test("worker threads exiting at random points: committed output is exact", async
   assert.deepEqual(committed(d.out), expected(records));
 });
 
+test("the same with the disk state backend (incremental checkpoints)", async () => {
+  const records = 40_000;
+  const d = dirs();
+  const run = await runJob({
+    EO_OUT: d.out,
+    EO_CP: d.cp,
+    EO_RECORDS: String(records),
+    EO_RATE: "40000",
+    EO_BACKEND: "disk",
+    EO_KILL_DIR: d.kill,
+    EO_KILLS: "4000,11000,15000",
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(/restarting \(attempt/.test(run.stderr), run.stderr);
+  assert.deepEqual(committed(d.out), expected(records));
+});
+
 test("AT_LEAST_ONCE with worker failures loses nothing", async () => {
   const records = 40_000;
   const d = dirs();
