@@ -83,6 +83,19 @@ export class DataOutputView {
     this.pos = 0;
   }
 
+  /**
+   * Forgets every structure defined so far (the bytes stay): what is written next can be read by
+   * a fresh reader, as in a new buffer of its own.
+   */
+  forgetStructures(): void {
+    this.rollbackStructures(0);
+  }
+
+  /** A view (not a copy) of bytes `start` to `end` written so far; valid until the next write. */
+  bytesView(start: number, end: number): Uint8Array {
+    return this.buf.subarray(start, end);
+  }
+
   /** Drops the bytes written after `position` (which must not exceed the current position). */
   truncate(position: number): void {
     if (position < 0 || position > this.pos)

@@ -52,7 +52,8 @@ export interface SnapshotableKeyedBackend {
   snapshotMeta(): StateMeta[];
   /**
    * Visits every entry of the absolute key group `keyGroup` (which the backend owns), state by
-   * state. Runs synchronously; the visitor must not touch the backend.
+   * state. Runs synchronously; the visitor must not touch the backend. The entry object may be
+   * reused from one call to the next: a visitor that keeps entries must copy them.
    */
   forEachEntry(keyGroup: number, visit: (state: string, entry: KeyedEntry) => void): void;
   /**

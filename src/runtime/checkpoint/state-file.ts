@@ -111,64 +111,91 @@ export function stateRegistry(
   return registry;
 }
 
+/** Entry flag: a deletion (delta files). */
 const FLAG_DELETED = 1;
+/** Entry flag: a TTL time follows (omitted when 0). */
+const FLAG_TIME = 2;
+/** Ends the entries, and then the timers, of a key group section. */
+const END = 0xff;
+/** Starts a timer record. */
+const TIMER = 1;
 
-/** Encodes a state file; returns its bytes. */
+/**
+ * Encodes a state file; returns its bytes. Entries: flags (u8), state index, key, namespace,
+ * value (codec values), then the TTL time (f64) when flagged; `END`; then timers (`TIMER`,
+ * service, domain (u8), key, namespace, time (f64)) and `END`. All sections are written by one
+ * writer whose structure table restarts at each section.
+ */
 export function encodeStateFile(input: StateFileInput, registry: TypeRegistry): Uint8Array {
-  const sections: Uint8Array[] = [];
-  let offset = 0;
-  const add = (bytes: Uint8Array): SectionRef => {
-    const ref: SectionRef = [offset, bytes.length, crc32(bytes)];
-    sections.push(bytes);
-    offset += bytes.length;
+  const out = new DataOutputView(256 * 1024, registry);
+  const refs: SectionRef[] = [];
+  const section = (write: () => boolean): SectionRef | null => {
+    const start = out.position;
+    out.forgetStructures();
+    if (!write()) {
+      out.truncate(start);
+      return null;
+    }
+    const ref: SectionRef = [
+      start,
+      out.position - start,
+      crc32(out.bytesView(start, out.position)),
+    ];
+    refs.push(ref);
     return ref;
   };
   const stateIndex = new Map(input.states.map((s, i) => [s.name, i]));
   const keyGroups: [number, number, number, number][] = [];
   const range = input.header.keyGroupRange;
-  if (input.keyed !== null && range !== null) {
-    for (let kg = range.start; kg <= range.end; kg++) {
-      const out = new DataOutputView(1024, registry);
-      out.writeUint32(0);
-      let n = 0;
-      input.keyed.entries(kg, (state, e, deleted) => {
+  const keyed = input.keyed;
+  if (keyed !== null && range !== null) {
+    let lastState = "";
+    let lastIdx = -1;
+    const entry = (state: string, e: KeyedEntry, deleted: boolean): void => {
+      if (state !== lastState) {
         const idx = stateIndex.get(state);
         if (idx === undefined) throw new Error(`internal error: state '${state}' has no meta`);
-        out.writeUint8(deleted ? FLAG_DELETED : 0);
-        out.writeUint32(idx);
-        out.writeValue(e.key);
-        out.writeValue(e.ns);
-        out.writeValue(deleted ? undefined : e.value);
-        out.writeFloat64(e.t);
-        n++;
-      });
-      let timers = 0;
-      const timerStart = out.position;
-      out.writeUint32(0);
-      for (const t of input.keyed.timers(kg)) {
-        out.writeValue(t.service);
-        out.writeUint8(t.domain === "event" ? 0 : 1);
-        out.writeValue(t.key);
-        out.writeValue(t.ns);
-        out.writeFloat64(t.time);
-        timers++;
+        lastState = state;
+        lastIdx = idx;
       }
-      if (n === 0 && timers === 0) continue;
-      const bytes = out.toUint8Array();
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      view.setUint32(0, n, true);
-      view.setUint32(timerStart, timers, true);
-      const [o, l, c] = add(bytes);
-      keyGroups.push([kg, o, l, c]);
+      const t = e.t;
+      out.writeUint8((deleted ? FLAG_DELETED : 0) | (t !== 0 ? FLAG_TIME : 0));
+      out.writeValue(lastIdx);
+      out.writeValue(e.key);
+      out.writeValue(e.ns);
+      out.writeValue(deleted ? undefined : e.value);
+      if (t !== 0) out.writeFloat64(t);
+    };
+    for (let kg = range.start; kg <= range.end; kg++) {
+      const ref = section(() => {
+        const start = out.position;
+        keyed.entries(kg, entry);
+        const hasEntries = out.position > start;
+        out.writeUint8(END);
+        let timers = false;
+        for (const t of keyed.timers(kg)) {
+          out.writeUint8(TIMER);
+          out.writeValue(t.service);
+          out.writeUint8(t.domain === "event" ? 0 : 1);
+          out.writeValue(t.key);
+          out.writeValue(t.ns);
+          out.writeFloat64(t.time);
+          timers = true;
+        }
+        out.writeUint8(END);
+        return hasEntries || timers;
+      });
+      if (ref !== null) keyGroups.push([kg, ref[0], ref[1], ref[2]]);
     }
   }
-  const op = new DataOutputView(1024, registry);
-  op.writeValue({
-    lists: input.operator.lists,
-    broadcast: input.operator.broadcast,
-    splits: input.operator.splits,
-  });
-  const operator = add(op.toUint8Array());
+  const operator = section(() => {
+    out.writeValue({
+      lists: input.operator.lists,
+      broadcast: input.operator.broadcast,
+      splits: input.operator.splits,
+    });
+    return true;
+  })!;
   const header: StateFileHeader = {
     ...input.header,
     version: STATE_FILE_VERSION,
@@ -177,16 +204,12 @@ export function encodeStateFile(input: StateFileInput, registry: TypeRegistry): 
     operator,
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const out = new Uint8Array(8 + 4 + headerBytes.length + offset);
-  out.set(new TextEncoder().encode(STATE_FILE_MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, headerBytes.length, true);
-  out.set(headerBytes, 12);
-  let pos = 12 + headerBytes.length;
-  for (const s of sections) {
-    out.set(s, pos);
-    pos += s.length;
-  }
-  return out;
+  const bytes = new Uint8Array(8 + 4 + headerBytes.length + out.position);
+  bytes.set(new TextEncoder().encode(STATE_FILE_MAGIC), 0);
+  new DataView(bytes.buffer).setUint32(8, headerBytes.length, true);
+  bytes.set(headerBytes, 12);
+  bytes.set(out.bytesView(0, out.position), 12 + headerBytes.length);
+  return bytes;
 }
 
 /** A decoded state file: its header and lazy access to its sections. */
@@ -257,19 +280,21 @@ export class StateFile {
       if (kg < range.start || kg > range.end) continue;
       const input = this.section([offset, length, crc], `key group ${kg}`);
       try {
-        const n = input.readUint32();
-        for (let i = 0; i < n; i++) {
+        for (;;) {
           const flags = input.readUint8();
-          const meta = this.header.states[input.readUint32()];
+          if (flags === END) break;
+          const meta = this.header.states[input.readValue() as number];
           if (meta === undefined) throw new Error("entry refers to an unknown state");
           const key = input.readValue();
           const ns = input.readValue();
           const value = input.readValue();
-          const t = input.readFloat64();
+          const t = (flags & FLAG_TIME) !== 0 ? input.readFloat64() : 0;
           visit.entry(meta, kg, { key, ns, value, t }, (flags & FLAG_DELETED) !== 0);
         }
-        const timers = input.readUint32();
-        for (let i = 0; i < timers; i++) {
+        for (;;) {
+          const tag = input.readUint8();
+          if (tag === END) break;
+          if (tag !== TIMER) throw new Error(`bad timer tag ${tag}`);
           const service = input.readValue() as string;
           const domain = input.readUint8() === 0 ? "event" : "processing";
           const key = input.readValue();

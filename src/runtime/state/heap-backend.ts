@@ -78,7 +78,7 @@ export class HeapKeyedStateBackend extends KeyedBackendBase implements Snapshota
       );
     let list = p.groups.get(keyGroup);
     if (list === undefined) p.groups.set(keyGroup, (list = []));
-    list.push(entry);
+    list.push({ ...entry });
   }
 
   /** Index of owned key group `keyGroup`, or a clear error. */

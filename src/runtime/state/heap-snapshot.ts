@@ -18,7 +18,18 @@ export interface PendingState {
   readonly groups: Map<number, KeyedEntry[]>;
 }
 
-/** Visits every entry of `state` in key group index `group` (of the owned range) canonically. */
+/** A reused entry object for the hot raw-table paths (visitors must copy what they keep). */
+const scratch: { key: unknown; ns: unknown; value: unknown; t: number } = {
+  key: undefined,
+  ns: undefined,
+  value: undefined,
+  t: 0,
+};
+
+/**
+ * Visits every entry of `state` in key group index `group` (of the owned range) canonically.
+ * The entry object may be reused between calls: a visitor keeping it must copy it.
+ */
 export function forEachHeapEntry(
   state: HeapState,
   group: number,
@@ -31,19 +42,35 @@ export function forEachHeapEntry(
     const m = table.rawGroups[group];
     if (m === undefined) return;
     const objs = table.keyObjects;
-    for (const [mk, value] of m) {
-      const key = objs.size > 0 && objs.has(mk) ? objs.get(mk) : mk;
-      visit({ key, ns: undefined, value, t: 0 });
+    const e = scratch;
+    e.ns = undefined;
+    e.t = 0;
+    if (objs.size === 0) {
+      for (const [mk, value] of m) {
+        e.key = mk;
+        e.value = value;
+        visit(e);
+      }
+    } else {
+      for (const [mk, value] of m) {
+        e.key = objs.has(mk) ? objs.get(mk) : mk;
+        e.value = value;
+        visit(e);
+      }
     }
     return;
   }
   if (table.raw) {
     const g = table.rawNsGroups[group];
     if (g === undefined) return;
+    const e = scratch;
+    e.t = 0;
     for (const s of g.values()) {
+      e.ns = s.ns;
       for (const [mk, v] of s.values) {
-        const key = s.objs !== null && s.objs.has(mk) ? s.objs.get(mk) : mk;
-        visit({ key, ns: s.ns, value: v === UNDEFINED_VALUE ? undefined : v, t: 0 });
+        e.key = s.objs !== null && s.objs.has(mk) ? s.objs.get(mk) : mk;
+        e.value = v === UNDEFINED_VALUE ? undefined : v;
+        visit(e);
       }
     }
     return;
