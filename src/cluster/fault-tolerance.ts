@@ -52,11 +52,6 @@ export async function prepareFaultTolerance(
   const batch = graph.jobGraph.streamGraph.batch;
   const checkpointing = { ...config.checkpointing };
   if (batch) checkpointing.interval = 0;
-  if (checkpointing.interval > 0 && checkpointing.unaligned) {
-    throw new InvalidJobError(
-      "unaligned checkpoints are not supported yet: use aligned checkpoints (the default) or AT_LEAST_ONCE mode",
-    );
-  }
   const operators = checkpointedOperators(graph);
   let root: string | null = null;
   let temporaryRoot = false;

@@ -18,6 +18,7 @@ import {
   decodeInto,
   type ChannelWriter,
   type InputChannel,
+  peekBarrier,
   type LocalBatch,
 } from "./network/channels.ts";
 import { RecordWriter } from "./network/record-writer.ts";
@@ -51,6 +52,7 @@ import type { TypeRegistry } from "../core/serialization.ts";
 import type { CheckpointingMode } from "../api/checkpointing.ts";
 import type { CheckpointBarrier } from "./events.ts";
 import { applyOperatorRestore, type RestoreData } from "./checkpoint/restore.ts";
+import { toBatches } from "./checkpoint/unaligned.ts";
 import { isSnapshotable } from "./checkpoint/snapshot.ts";
 import type { SubtaskStateHandle } from "./checkpoint/storage.ts";
 import {
@@ -201,6 +203,8 @@ export class StreamTask {
   private readonly checkpointer: TaskCheckpointer | null = null;
   /** Checkpoints triggered while the task was finishing, answered once its final snapshot exists. */
   private readonly pendingFinal: number[] = [];
+  /** Restored in-flight batches queued ahead of new input (unaligned checkpoints). */
+  private readonly injected = new Set<LocalBatch>();
   /** Checkpoints triggered while this task was running (it waits for their barriers). */
   private readonly awaitingBarrier: number[] = [];
   /** Checkpoints that include this task's final snapshot. */
@@ -243,6 +247,12 @@ export class StreamTask {
         if (!this.queued[ch.gateIndex]) {
           this.queued[ch.gateIndex] = true;
           this.available.push(ch);
+        }
+        const cp = this.checkpointer;
+        if (cp !== null && cp.unalignedOnArrival) {
+          // Unaligned checkpoints: a barrier is acted on when it arrives, ahead of queued data.
+          const barrier = peekBarrier(ch.queue[ch.queue.length - 1]!);
+          if (barrier !== null) this.mails.unshift(() => cp.onBarrierArrived(ch, barrier));
         }
         env.wake();
       };
@@ -313,11 +323,32 @@ export class StreamTask {
         directoryOf: (id) => cp.directoryOf(id),
         attempt: env.attemptNumber,
         maxDeltas: env.config.checkpointing.maxDeltas,
+        unaligned: env.config.checkpointing.unaligned,
+        alignedTimeout: env.config.checkpointing.alignedCheckpointTimeout,
+        scheduleAfter: (delay, fn) => {
+          this.registerTimer(env.timers.now() + delay, fn);
+        },
         park: (step) => this.runAsync(() => step),
         channelsUnblocked: (chans) => this.unblock(chans),
         ack: (id, handles) => cp.ack(this, id, handles),
         decline: (id, reason) => cp.decline(this, id, reason),
       });
+    }
+    const headRestore = env.restore?.get(this.members[0]!.operatorId);
+    const inflight = headRestore?.inflight[subtaskIndex];
+    if (inflight) {
+      // Unaligned checkpoint: the input that was in flight is processed first.
+      for (const g of inflight) {
+        const ch = inputs[g.gate];
+        if (ch === undefined) continue;
+        const batches = toBatches(g, Math.max(1, env.config.bufferRecords));
+        for (const b of batches) this.injected.add(b);
+        ch.queue.unshift(...batches);
+        if (!this.queued[ch.gateIndex]) {
+          this.queued[ch.gateIndex] = true;
+          this.available.push(ch);
+        }
+      }
     }
     this.valve = new StatusWatermarkValve(inputs, {
       watermark: (wm) => head.processWatermark(wm),
@@ -539,10 +570,19 @@ export class StreamTask {
         let more = true;
         while (more) {
           more = decodeInto(reader, decoded, DECODE_CHUNK);
+          const rec = cp?.recorder;
+          if (rec && rec.records(ch)) rec.add(ch, decoded);
           done += this.processLocal(decoded, ch);
           decoded.values.fill(undefined, 0, decoded.count);
         }
       } else {
+        const rec = cp?.recorder;
+        if (rec && rec.records(ch)) rec.add(ch, batch);
+        if (this.injected.size > 0 && this.injected.delete(batch)) {
+          // Restored in-flight data: not the producer's batch (no credit, no recycling).
+          done += this.processLocal(batch, ch);
+          continue;
+        }
         done += this.processLocal(batch, ch);
         batch.values.fill(undefined, 0, batch.count);
         if (ch.pool.length < 4) ch.pool.push(batch);

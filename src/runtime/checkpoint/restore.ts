@@ -13,6 +13,28 @@ import type { InternalTimeServiceManager } from "../state/timers.ts";
 import type { KeyedEntry, SnapshotableKeyedBackend, StateMeta, TimerEntry } from "./snapshot.ts";
 import type { StateFile } from "./state-file.ts";
 import { openStateFile, type CompletedCheckpointRef } from "./storage.ts";
+import { decodeChannelState, type GateRecords } from "./unaligned.ts";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { CheckpointFormatError } from "./state-file.ts";
+
+/** Reads a channel state file of a checkpoint. */
+export async function readChannelState(
+  dir: string,
+  relative: string,
+  registry: TypeRegistry,
+): Promise<GateRecords[]> {
+  const path = resolve(dir, relative);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new CheckpointFormatError(path, "channel state file is missing or unreadable", {
+      cause: e,
+    });
+  }
+  return decodeChannelState(path, bytes, registry);
+}
 
 /** What one operator restores from: the file chains of its old subtasks. */
 export interface OperatorRestoreData {
@@ -22,6 +44,8 @@ export interface OperatorRestoreData {
   readonly oldParallelism: number;
   /** Per old subtask, its files (a full file, then deltas). */
   readonly chains: StateFile[][];
+  /** Per old subtask, the in-flight input it stored (unaligned checkpoints), or null. */
+  readonly inflight: (GateRecords[] | null)[];
 }
 
 /** Restore data of the operators of a job, by operator id. */
@@ -35,6 +59,8 @@ export interface RestoreTarget {
   readonly name: string;
   /** Max parallelism of the new job's operator. */
   readonly maxParallelism: number;
+  /** Parallelism of the new job's operator. */
+  readonly parallelism?: number;
 }
 
 /**
@@ -61,6 +87,15 @@ export function matchOperators(
         `cannot restore '${t.name}' from ${ref.directory}: its max parallelism changed from ${op.maxParallelism} to ${t.maxParallelism} (key groups cannot be re-partitioned)`,
       );
     }
+    if (
+      t.parallelism !== undefined &&
+      t.parallelism !== op.parallelism &&
+      op.subtasks.some((s) => s.inflight !== undefined)
+    ) {
+      throw new InvalidJobError(
+        `cannot restore '${t.name}' from ${ref.directory} at parallelism ${t.parallelism}: the checkpoint is unaligned and holds in-flight data of ${op.parallelism} subtasks; restore it at parallelism ${op.parallelism}, or rescale from a savepoint (savepoints are always aligned)`,
+      );
+    }
     matched.add(op.operatorId);
   }
   if (missing.length > 0 && !allowNonRestoredState) {
@@ -82,13 +117,22 @@ export async function loadRestoreData(
   for (const op of ref.metadata.operators) {
     if (!operatorIds.has(op.operatorId)) continue;
     const chains: StateFile[][] = [];
+    const inflight: (GateRecords[] | null)[] = [];
     const subtasks = [...op.subtasks].sort((a, b) => a.subtask - b.subtask);
     for (const st of subtasks) {
       const chain: StateFile[] = [];
       for (const f of st.files) chain.push(await openStateFile(ref.directory, f, registry));
       chains.push(chain);
+      inflight[st.subtask] = st.inflight
+        ? await readChannelState(ref.directory, st.inflight, registry)
+        : null;
     }
-    out.set(op.operatorId, { operatorId: op.operatorId, oldParallelism: op.parallelism, chains });
+    out.set(op.operatorId, {
+      operatorId: op.operatorId,
+      oldParallelism: op.parallelism,
+      chains,
+      inflight,
+    });
   }
   return out;
 }
@@ -133,8 +177,11 @@ export function applyOperatorRestore(
     }
   }
   const sameParallelism = data.oldParallelism === into.parallelism;
-  const lastFiles = data.chains.map((c) => c[c.length - 1]!);
-  const sections = lastFiles.map((f) => f.readOperatorSection());
+  const sections = data.chains.map((c) =>
+    c.length === 0
+      ? { lists: [], broadcast: [], splits: null }
+      : c[c.length - 1]!.readOperatorSection(),
+  );
   const share = <T>(perOld: T[][]): T[] => {
     if (sameParallelism) return perOld[into.subtask] ?? [];
     const all = perOld.flat();

@@ -21,6 +21,7 @@ import type { KeyGroupRange } from "../../core/keygroups.ts";
 import type { TypeRegistry } from "../../core/serialization.ts";
 import { pruneSharedFiles } from "./shared-files.ts";
 import { CheckpointFormatError, StateFile } from "./state-file.ts";
+import { decodeChannelState } from "./unaligned.ts";
 
 /** Name of the metadata file of a checkpoint or savepoint. */
 export const METADATA_FILE = "_metadata";
@@ -41,6 +42,8 @@ export interface SubtaskStateHandle {
   readonly keyGroupRange: KeyGroupRange | null;
   /** Bytes written for this checkpoint (delta only, for incremental checkpoints). */
   readonly size: number;
+  /** Channel state file of an unaligned checkpoint (the task's in-flight input), if any. */
+  readonly inflight?: string;
 }
 
 /** One operator in `_metadata`. */
@@ -194,6 +197,18 @@ export async function validateCheckpoint(
         const range = file.header.keyGroupRange;
         if (range !== null) file.readKeyGroups(range, { entry() {}, timer() {} });
         file.readOperatorSection();
+      }
+      if (st.inflight !== undefined) {
+        const path = resolve(ref.directory, st.inflight);
+        let bytes: Uint8Array;
+        try {
+          bytes = await readFile(path);
+        } catch (e) {
+          throw new CheckpointFormatError(path, "channel state file is missing or unreadable", {
+            cause: e,
+          });
+        }
+        decodeChannelState(path, bytes, registry);
       }
     }
   }

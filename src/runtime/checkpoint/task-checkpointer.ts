@@ -31,6 +31,7 @@ import { isSnapshotable, type TimerEntry } from "./snapshot.ts";
 import { encodeStateFile } from "./state-file.ts";
 import { stateFileName, writeFileDurably, type SubtaskStateHandle } from "./storage.ts";
 import { join } from "node:path";
+import { encodeChannelState, InFlightRecorder } from "./unaligned.ts";
 
 /** Checkpoint id used for the snapshot a task takes when it has finished. */
 export const FINAL_SNAPSHOT_ID = Number.MAX_SAFE_INTEGER;
@@ -67,6 +68,12 @@ export interface CheckpointerHost {
   readonly attempt?: number;
   /** Deltas an incremental chain holds at most (default {@link DEFAULT_MAX_DELTAS}; 0: off). */
   readonly maxDeltas?: number;
+  /** Unaligned checkpoints (EXACTLY_ONCE only; savepoints stay aligned). */
+  readonly unaligned?: boolean;
+  /** With `unaligned`: align first, switch to unaligned after this many ms (0: at once). */
+  readonly alignedTimeout?: number;
+  /** Runs `fn` in the task's mailbox after `delay` ms of processing time. */
+  scheduleAfter?(delay: number, fn: () => void): void;
   /** Parks the task until `step` settles (async snapshot hooks); errors fail the task. */
   park(step: Promise<void>): void;
   /** Unblocked channels may be read again. */
@@ -107,6 +114,12 @@ export class TaskCheckpointer {
   private finalFiles: EncodedFile[] | null = null;
   /** Incremental chains of the operators. */
   readonly chains: IncrementalChains;
+  /** In-flight data being recorded for an unaligned checkpoint, with its completion. */
+  private unalignedRun: {
+    recorder: InFlightRecorder;
+    done: (path: string | null) => void;
+    failed: (e: Error) => void;
+  } | null = null;
 
   /** Creates the checkpointer of a task. */
   constructor(host: CheckpointerHost) {
@@ -131,9 +144,96 @@ export class TaskCheckpointer {
     this.perform(id, timestamp, savepoint);
   }
 
-  /** A barrier arrived on `ch`. */
+  /** Whether barriers are looked at on arrival (unaligned checkpoints without aligned phase). */
+  get unalignedOnArrival(): boolean {
+    return (
+      this.host.unaligned === true &&
+      this.host.mode === "EXACTLY_ONCE" &&
+      (this.host.alignedTimeout ?? 0) === 0
+    );
+  }
+
+  /** The recorder of in-flight data, when an unaligned checkpoint records it. */
+  get recorder(): InFlightRecorder | null {
+    return this.unalignedRun?.recorder ?? null;
+  }
+
+  /**
+   * A barrier arrived on `ch` (it is still queued behind earlier data): an unaligned checkpoint
+   * starts at once, overtaking the queued data, which is recorded as in-flight data.
+   */
+  onBarrierArrived(_ch: InputChannel, barrier: CheckpointBarrier): void {
+    if (!this.unalignedOnArrival || barrier.savepoint) return;
+    const id = barrier.checkpointId;
+    if (id <= this.lastId) return;
+    if (this.pendingId >= 0) {
+      this.host.decline(
+        this.pendingId,
+        `checkpoint ${id} started before ${this.pendingId} was aligned`,
+      );
+      this.pendingId = -1;
+      this.received.clear();
+      this.unblockAll();
+    }
+    this.startUnaligned(id, barrier.timestamp, this.host.inputs);
+  }
+
+  /** Takes an unaligned snapshot now and records the in-flight data of `channels`. */
+  private startUnaligned(id: number, timestamp: number, channels: Iterable<InputChannel>): void {
+    this.lastId = Math.max(this.lastId, id);
+    if (this.unalignedRun !== null) {
+      this.host.decline(
+        this.unalignedRun.recorder.id,
+        `checkpoint ${id} started before it completed`,
+      );
+      this.unalignedRun.failed(new Error("superseded"));
+      this.unalignedRun = null;
+    }
+    const recorder = new InFlightRecorder(id, channels);
+    const inflight = new Promise<string | null>((resolve, reject) => {
+      this.unalignedRun = { recorder, done: resolve, failed: reject };
+    });
+    inflight.catch(() => {});
+    const pending = this.runHooks(id, timestamp);
+    const finish = (): void => {
+      const files = this.encode(id, false, false);
+      const barrier = new CheckpointBarrier(id, timestamp, false);
+      for (const w of this.host.writers) w.broadcastEvent(barrier);
+      this.upload(id, files, inflight);
+      this.maybeFinishUnaligned();
+    };
+    if (pending === null) finish();
+    else this.host.park(pending.then(finish));
+  }
+
+  /** Writes the recorded in-flight data once every channel delivered the barrier. */
+  private maybeFinishUnaligned(): void {
+    const run = this.unalignedRun;
+    if (run === null || !run.recorder.done) return;
+    this.unalignedRun = null;
+    const gates = run.recorder.result();
+    if (gates.every((g) => g.values.length === 0)) {
+      run.done(null);
+      return;
+    }
+    const id = run.recorder.id;
+    const name = stateFileName(`channels-${this.host.members[0]!.operatorId}`, this.host.subtask);
+    const bytes = encodeChannelState(gates, this.host.registry);
+    writeFileDurably(join(this.host.directoryOf(id), name), bytes).then(
+      () => run.done(name),
+      (e: unknown) => run.failed(e as Error),
+    );
+  }
+
+  /** A barrier was processed on `ch` (in order with the data). */
   onBarrier(ch: InputChannel, barrier: CheckpointBarrier): void {
     const id = barrier.checkpointId;
+    const run = this.unalignedRun;
+    if (run !== null && id === run.recorder.id) {
+      run.recorder.close(ch);
+      this.maybeFinishUnaligned();
+      return;
+    }
     if (id < this.pendingId || (this.pendingId < 0 && id <= this.lastId)) return;
     if (id > this.pendingId && this.pendingId >= 0) {
       // A newer checkpoint overtook the one being aligned: that one cannot complete here.
@@ -149,15 +249,39 @@ export class TaskCheckpointer {
       this.pendingSavepoint = barrier.savepoint;
       this.lastId = Math.max(this.lastId, id);
       this.received.clear();
+      const timeout = this.host.alignedTimeout ?? 0;
+      if (this.host.unaligned && !barrier.savepoint && timeout > 0) {
+        this.host.scheduleAfter?.(timeout, () => {
+          if (this.pendingId === id) this.switchToUnaligned();
+        });
+      }
     }
     this.received.add(ch);
     if (this.host.mode === "EXACTLY_ONCE") this.blocked.add(ch);
     this.maybeComplete();
   }
 
-  /** A channel ended: alignment no longer waits for it. */
+  /** A channel ended: alignment no longer waits for it, nor does in-flight recording. */
   onChannelFinished(): void {
+    const run = this.unalignedRun;
+    if (run !== null) {
+      for (const ch of this.host.inputs) if (ch.finished) run.recorder.close(ch);
+      this.maybeFinishUnaligned();
+    }
     if (this.pendingId >= 0) this.maybeComplete();
+  }
+
+  /**
+   * Alignment took longer than the aligned timeout: snapshot now, release the blocked channels
+   * (their queued data is after the barrier) and record what the others deliver before theirs.
+   */
+  private switchToUnaligned(): void {
+    const id = this.pendingId;
+    const rest = this.host.inputs.filter((ch) => !ch.finished && !this.received.has(ch));
+    this.pendingId = -1;
+    this.received.clear();
+    this.unblockAll();
+    this.startUnaligned(id, this.pendingTs, rest);
   }
 
   private maybeComplete(): void {
@@ -276,7 +400,7 @@ export class TaskCheckpointer {
     return out;
   }
 
-  private upload(id: number, files: EncodedFile[]): void {
+  private upload(id: number, files: EncodedFile[], inflight?: Promise<string | null>): void {
     const dir = this.host.directoryOf(id);
     const handles: SubtaskStateHandle[] = files.map((f) => ({
       operatorId: f.operatorId,
@@ -296,6 +420,28 @@ export class TaskCheckpointer {
         w.catch(() => this.chains.broken(f.operatorId, link));
       }
       writes.push(w);
+    }
+    if (inflight !== undefined) {
+      const head = this.host.members[0]!.operatorId;
+      writes.push(
+        inflight.then((path) => {
+          if (path === null) return;
+          const i = handles.findIndex((h) => h.operatorId === head);
+          const base = i >= 0 ? handles[i]! : null;
+          const h: SubtaskStateHandle = base
+            ? { ...base, inflight: path }
+            : {
+                operatorId: head,
+                subtask: this.host.subtask,
+                files: [],
+                keyGroupRange: null,
+                size: 0,
+                inflight: path,
+              };
+          if (i >= 0) handles[i] = h;
+          else handles.push(h);
+        }),
+      );
     }
     Promise.all(writes).then(
       () => this.host.ack(id, handles),

@@ -163,6 +163,28 @@ export class LocalChannelWriter implements ChannelWriter {
   }
 }
 
+/** Bytes of a buffer holding nothing but a checkpoint barrier. */
+const LONE_BARRIER_BYTES = 1 + 8 + 8 + 1;
+
+/**
+ * The checkpoint barrier that ends `batch`, if any, without consuming it: the last element of a
+ * local batch, or a remote buffer holding only a barrier (barriers always end their batch, and
+ * remote writers send them alone).
+ */
+export function peekBarrier(batch: LocalBatch | Uint8Array): CheckpointBarrier | null {
+  if (batch instanceof Uint8Array) {
+    if (batch.length !== LONE_BARRIER_BYTES || batch[0] !== TAG_BARRIER) return null;
+    const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
+    return new CheckpointBarrier(
+      view.getFloat64(1, true),
+      view.getFloat64(9, true),
+      batch[17] === 1,
+    );
+  }
+  const last = batch.count > 0 ? batch.values[batch.count - 1] : undefined;
+  return last instanceof CheckpointBarrier ? last : null;
+}
+
 /** Record tags of the binary channel format. */
 // A record without timestamp is written as its bare value; everything else starts with a tag from
 // the codec's reserved range, which no value starts with.
@@ -269,9 +291,13 @@ export class RemoteChannelWriter implements ChannelWriter {
     }
   }
 
-  /** Serializes an event (after the staged records) and sends the buffer. */
+  /**
+   * Serializes an event (after the staged records) and sends the buffer. A checkpoint barrier
+   * travels in a buffer of its own, so the receiver can see it on arrival ({@link peekBarrier}).
+   */
   writeEvent(event: StreamEvent): void {
     this.serializeStaged();
+    if (event instanceof CheckpointBarrier) this.send();
     const out = this.out;
     if (event instanceof WatermarkEvent) {
       out.writeUint8(TAG_WATERMARK);
