@@ -5,8 +5,7 @@
  * async steps (open, finish, close) park the task until they complete, and nothing else of the
  * task runs meanwhile.
  */
-import type { TimerScheduler, Cancellable } from "../core/time.ts";
-import type { ExecutionConfig } from "../api/config.ts";
+import type { Cancellable } from "../core/time.ts";
 import type { JobVertex } from "../graph/job-graph.ts";
 import {
   END_OF_PARTITION,
@@ -41,90 +40,24 @@ import {
 import { installFusedOutputs } from "./fusion.ts";
 import { StatusWatermarkValve } from "./watermark-valve.ts";
 import { RuntimeContextImpl, type AccumulatorSnapshot } from "./runtime-context.ts";
-import { computeKeyGroupRange } from "../core/keygroups.ts";
 import type { KeyFn } from "../api/transformations.ts";
-import { createKeyedBackend } from "./state/backend-factory.ts";
 import type { KeyedBackendBase } from "./state/keyed-backend-base.ts";
-import { OperatorKeyedStateStore } from "./state/keyed-state-store.ts";
-import { OperatorStateBackend } from "./state/operator-state.ts";
-import { InternalTimeServiceManager } from "./state/timers.ts";
-import type { TypeRegistry } from "../core/serialization.ts";
-import type { CheckpointingMode } from "../api/checkpointing.ts";
 import type { CheckpointBarrier } from "./events.ts";
-import { applyOperatorRestore, type RestoreData } from "./checkpoint/restore.ts";
+import { createOperatorContext } from "./operator-context.ts";
 import { toBatches } from "./checkpoint/unaligned.ts";
-import { isSnapshotable } from "./checkpoint/snapshot.ts";
-import type { SubtaskStateHandle } from "./checkpoint/storage.ts";
 import {
   FINAL_SNAPSHOT_ID,
   TaskCheckpointer,
   type ChainMember,
 } from "./checkpoint/task-checkpointer.ts";
 
-/** What a task needs from the outside world. */
-export interface TaskEnvironment {
-  /** Job name. */
-  readonly jobName: string;
-  /** Whether the job runs with batch semantics. */
-  readonly batch: boolean;
-  /** Job settings. */
-  readonly config: ExecutionConfig;
-  /** Processing-time clock and timers. */
-  readonly timers: TimerScheduler;
-  /** Restart attempt. */
-  readonly attemptNumber: number;
-  /** Deep-copy function objects per subtask (several subtasks of an operator share this thread). */
-  readonly copyFunctions: boolean;
-  /** Asks the scheduler for a turn soon. */
-  wake(): void;
-  /** Sends records to the client (executeAndCollect). */
-  collectToClient(collectId: string, records: unknown[]): void;
-  /** Checkpointing of the task, or null when checkpointing is off. */
-  readonly checkpoints: TaskCheckpointEnvironment | null;
-  /** Stable operator ids by stream node id. */
-  readonly operatorIds: ReadonlyMap<number, string>;
-  /** State to restore, by operator id, or null. */
-  readonly restore: RestoreData | null;
-  /** Codec registry of the job (state values). */
-  readonly registry: TypeRegistry;
-}
-
-/** What a task needs for checkpoints. */
-export interface TaskCheckpointEnvironment {
-  /** Barrier handling. */
-  readonly mode: CheckpointingMode;
-  /** The directory of checkpoint `id`. */
-  directoryOf(id: number): string;
-  /** The task's files of checkpoint `id` are written. */
-  ack(task: StreamTask, id: number, handles: SubtaskStateHandle[]): void;
-  /** The task could not take part in checkpoint `id`. */
-  decline(task: StreamTask, id: number, reason: string): void;
-  /** The task took its final snapshot and waits for a checkpoint to include it. */
-  finalSnapshotTaken(task: StreamTask): void;
-}
-
-/** Lifecycle of a task. */
-export type TaskState =
-  | { readonly kind: "CREATED" }
-  | { readonly kind: "OPENING" }
-  | { readonly kind: "RUNNING" }
-  | { readonly kind: "FINISHING" }
-  | { readonly kind: "DRAINING" }
-  | { readonly kind: "AWAITING_FINAL_CHECKPOINT" }
-  | { readonly kind: "CLOSING" }
-  | { readonly kind: "FINISHED" }
-  | { readonly kind: "FAILED"; readonly error: unknown }
-  | { readonly kind: "CANCELED" };
-
-/** Per-task counters. */
-export interface TaskMetrics {
-  /** Records read from input channels. */
-  recordsIn: number;
-  /** Records emitted by the source (source tasks). */
-  sourceRecordsOut: number;
-  /** Records written by sinks in this task. */
-  sinkRecordsIn: number;
-}
+import type { TaskEnvironment, TaskMetrics, TaskState } from "./task-environment.ts";
+export type {
+  TaskCheckpointEnvironment,
+  TaskEnvironment,
+  TaskMetrics,
+  TaskState,
+} from "./task-environment.ts";
 
 class ChainedTarget implements RecordTarget {
   readonly op: OneInputOperator<unknown>;
@@ -361,68 +294,20 @@ export class StreamTask {
     keys: OperatorContext["keys"],
     operatorId: string,
   ): { ctx: OperatorContext; splits: unknown[] | null } {
-    const env = this.env;
-    const keyed = keys.some((k) => k !== null);
-    const backend = keyed
-      ? createKeyedBackend(
-          {
-            kind: env.config.stateBackend,
-            directory: env.config.stateDirectory,
-            registry: env.registry,
-            label: `${name}-${this.subtaskIndex}`,
-          },
-          {
-            operatorName: name,
-            maxParallelism: this.vertex.maxParallelism,
-            keyGroupRange: computeKeyGroupRange(
-              this.vertex.maxParallelism,
-              this.vertex.parallelism,
-              this.subtaskIndex,
-            ),
-            now: () => env.timers.now(),
-          },
-        )
-      : null;
-    const timeServiceManager = backend
-      ? new InternalTimeServiceManager(backend, {
-          now: () => env.timers.now(),
-          registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
-        })
-      : null;
-    const operatorState = new OperatorStateBackend(name);
-    const restore = env.restore?.get(operatorId);
-    const restored = restore
-      ? applyOperatorRestore(restore, {
-          subtask: this.subtaskIndex,
-          parallelism: this.vertex.parallelism,
-          keyGroupRange: backend?.keyGroupRange ?? null,
-          keyed: backend !== null && isSnapshotable(backend) ? backend : null,
-          timers: timeServiceManager,
-          operatorState,
-        })
-      : null;
-    const ctx: OperatorContext = {
-      keyedBackend: backend,
-      timeServiceManager,
-      operatorState,
-      operatorName: name,
-      taskName: this.displayName,
-      jobName: env.jobName,
-      subtaskIndex: this.subtaskIndex,
-      parallelism: this.vertex.parallelism,
-      maxParallelism: this.vertex.maxParallelism,
-      batch: env.batch,
-      timers: env.timers,
-      runtimeContext: this.runtimeContext.forOperator(new OperatorKeyedStateStore(backend, name)),
+    return createOperatorContext(
+      {
+        env: this.env,
+        vertex: this.vertex,
+        subtaskIndex: this.subtaskIndex,
+        taskName: this.displayName,
+        runtimeContext: this.runtimeContext,
+        mailbox: this.mailbox,
+        registerTimer: (time, callback) => this.registerTimer(time, callback),
+      },
+      name,
       keys,
-      autoWatermarkInterval: env.config.autoWatermarkInterval,
-      registerProcessingTimer: (time, callback) => this.registerTimer(time, callback),
-      mailbox: this.mailbox,
-      collectToClient: (id, records) => env.collectToClient(id, records),
-      isRestored: restore !== undefined,
-      checkpointing: env.checkpoints !== null,
-    };
-    return { ctx, splits: restored?.splits ?? null };
+      operatorId,
+    );
   }
 
   /** Schedules `callback` as a mail at processing time `time`. */
