@@ -86,7 +86,8 @@ const EMPTY = new Uint8Array(0);
  */
 export class DataInputView {
   private buf: Uint8Array = EMPTY;
-  private view: DataView = new DataView(EMPTY.buffer);
+  /** A view of `buf`, made when first needed (many values never read a float or uint32). */
+  private view: DataView | null = null;
   private nodeBuf: Buffer | null = null;
   private pos = 0;
   private end = 0;
@@ -102,10 +103,25 @@ export class DataInputView {
   /** Continues reading with a new buffer from the same writer, keeping the structure table. */
   setBuffer(bytes: Uint8Array): void {
     this.buf = bytes;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const v = this.view;
+    if (
+      v !== null &&
+      (v.buffer !== bytes.buffer ||
+        v.byteOffset !== bytes.byteOffset ||
+        v.byteLength !== bytes.byteLength)
+    )
+      this.view = null;
     this.nodeBuf = null;
     this.pos = 0;
     this.end = bytes.length;
+  }
+
+  /** The view of the current buffer (kept while later buffers span the same bytes). */
+  private dataView(): DataView {
+    const v = this.view;
+    if (v !== null) return v;
+    const b = this.buf;
+    return (this.view = new DataView(b.buffer, b.byteOffset, b.byteLength));
   }
 
   /** Bytes left to read in the current buffer. */
@@ -137,7 +153,7 @@ export class DataInputView {
   /** Reads an unsigned 32-bit integer, little endian. */
   readUint32(): number {
     this.need(4);
-    const v = this.view.getUint32(this.pos, true);
+    const v = this.dataView().getUint32(this.pos, true);
     this.pos += 4;
     return v;
   }
@@ -145,7 +161,7 @@ export class DataInputView {
   /** Reads a float64, little endian. */
   readFloat64(): number {
     this.need(8);
-    const v = this.view.getFloat64(this.pos, true);
+    const v = this.dataView().getFloat64(this.pos, true);
     this.pos += 8;
     return v;
   }
@@ -199,7 +215,7 @@ export class DataInputView {
       case T_FLOAT64:
         this.need(8);
         this.pos = p + 9;
-        return this.view.getFloat64(p + 1, true);
+        return this.dataView().getFloat64(p + 1, true);
       case T_ASCII:
         return this.readAscii(this.readVarint());
       case T_UTF8:
@@ -480,7 +496,7 @@ export class DataInputView {
     this.need(words * 4);
     let v = 0n;
     for (let i = words - 1; i >= 0; i--)
-      v = (v << 32n) | BigInt(this.view.getUint32(this.pos + i * 4, true));
+      v = (v << 32n) | BigInt(this.dataView().getUint32(this.pos + i * 4, true));
     this.pos += words * 4;
     return negative ? -v : v;
   }

@@ -25,7 +25,10 @@ export const DEFAULT_MAX_DELTAS = 10;
 
 /** A keyed backend with a change log (the incremental side of the disk backend). */
 export interface IncrementalKeyedBackend {
-  /** Visits what changed in `keyGroup` since the last `markSnapshotted` (null: deleted). */
+  /**
+   * Visits what changed in `keyGroup` since the last `markSnapshotted` (null: deleted). The entry
+   * object may be reused from one call to the next: a visitor that keeps entries must copy them.
+   */
   forEachChange(
     keyGroup: number,
     visit: (state: string, key: unknown, ns: unknown, entry: KeyedEntry | null) => void,

@@ -37,6 +37,8 @@ export interface Slot {
   ver: number;
   /** Dropped from the cache by a drain; never written back. */
   dead: boolean;
+  /** Epoch of the change log that refers to this slot (see change-log.ts), or 0. */
+  logged: number;
 }
 
 /** What the cache needs of a table. */

@@ -128,11 +128,23 @@ export class KeyCodec {
   }
 }
 
+/** Scratch for reading big-endian doubles without a view per key. */
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The big-endian double at `at` in `b`. */
+function readDoubleBE(b: Uint8Array, at: number): number {
+  if (LITTLE_ENDIAN) for (let i = 0; i < 8; i++) F64_BYTES[i] = b[at + 7 - i]!;
+  else for (let i = 0; i < 8; i++) F64_BYTES[i] = b[at + i]!;
+  return F64[0]!;
+}
+
 /** Reads the map form of a scalar at `from` up to `to` in `b`. */
 function readScalar(b: Uint8Array, from: number, to: number): MapKey {
   switch (b[from]) {
     case T_NUMBER:
-      return Buffer.from(b.buffer, b.byteOffset + from + 1, 8).readDoubleBE(0);
+      return readDoubleBE(b, from + 1);
     case T_STRING:
       return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8", from + 1, to);
     case T_TRUE:
@@ -166,6 +178,12 @@ export function decodeKey(b: Uint8Array, namespaced: boolean): DecodedKey {
   let at = 4;
   if (namespaced) at += 2 + ((b[4]! << 8) | b[5]!);
   return { kg, sid, mapKey: readScalar(b, at, b.length) };
+}
+
+/** The map form of the key of a store key of a registered state (see {@link decodeKey}). */
+export function decodeMapKey(b: Uint8Array, namespaced: boolean): MapKey {
+  const at = namespaced ? 6 + ((b[4]! << 8) | b[5]!) : 4;
+  return readScalar(b, at, b.length);
 }
 
 /** The state id of a store key. */

@@ -16,6 +16,7 @@ import type { HeapState } from "../heap-states.ts";
 import { KeyedBackendBase, type KeyedBackendOptions } from "../keyed-backend-base.ts";
 import type { StateTable } from "../state-table.ts";
 import { WriteBackCache } from "./cache.ts";
+import { ChangeLog } from "./change-log.ts";
 import { KeyCodec, MAX_STATE_ID, ValueCodec } from "./codec.ts";
 import {
   forEachDiskChange,
@@ -35,9 +36,15 @@ export interface DiskBackendOptions extends KeyedBackendOptions {
   readonly directory: string;
   /** Classes that state values may hold (default: none but the window classes). */
   readonly registry?: TypeRegistry;
-  /** Entries the heap cache holds at most (default 100,000). */
+  /**
+   * Entries the heap cache holds at most (default 100,000); the change log may keep as many
+   * evicted changed entries until the next snapshot.
+   */
   readonly cacheSize?: number;
-  /** Distinct changed entries the change log holds before it is dropped (default 1,000,000). */
+  /**
+   * Distinct changed entries the change log (on the heap, ~40 bytes each) holds before it is
+   * dropped (default 1,000,000).
+   */
   readonly maxChangeLogEntries?: number;
 }
 
@@ -66,16 +73,15 @@ export class DiskKeyedStateBackend extends KeyedBackendBase implements Snapshota
   constructor(options: DiskBackendOptions) {
     super(options);
     const values = new ValueCodec(options.registry ?? defaultRegistry());
-    const store = new DiskStore(
-      options.directory,
-      values,
-      options.maxChangeLogEntries ?? 1_000_000,
-    );
+    const store = new DiskStore(options.directory);
+    const cacheSize = options.cacheSize ?? 100_000;
     this.ctx = {
       store,
+      // The log keeps at most as many evicted slots as the cache holds.
+      changes: new ChangeLog(this.numGroups, options.maxChangeLogEntries ?? 1_000_000, cacheSize),
       keys: new KeyCodec(),
       values,
-      cache: new WriteBackCache(options.cacheSize ?? 100_000, store, this),
+      cache: new WriteBackCache(cacheSize, store, this),
       rangeStart: this.keyGroupRange.start,
       numGroups: this.numGroups,
     };
@@ -134,7 +140,7 @@ export class DiskKeyedStateBackend extends KeyedBackendBase implements Snapshota
     this.pendingBatch = [];
     const store = this.ctx.store;
     store.write(() => {
-      for (const [k, v] of batch) store.putQuiet(k, v);
+      for (const [k, v] of batch) store.put(k, v);
     });
   }
 
@@ -157,7 +163,7 @@ export class DiskKeyedStateBackend extends KeyedBackendBase implements Snapshota
   /** Adds a restored entry; the change log is incomplete afterwards. */
   restoreEntry(meta: StateMeta, keyGroup: number, entry: KeyedEntry): void {
     this.owned(keyGroup, "restore");
-    this.ctx.store.dropChangeLog();
+    this.ctx.changes.drop();
     const state = this.states.get(meta.name);
     if (state !== undefined) {
       checkRestoredKind(state.descriptor, state.namespaced, meta, this.operatorName);
@@ -200,7 +206,7 @@ export class DiskKeyedStateBackend extends KeyedBackendBase implements Snapshota
    */
   markSnapshotted(): void {
     this.flush();
-    this.ctx.store.markSnapshotted();
+    this.ctx.changes.markSnapshotted();
   }
 
   /**
@@ -209,7 +215,7 @@ export class DiskKeyedStateBackend extends KeyedBackendBase implements Snapshota
    * next snapshot must be a full one).
    */
   hasCompleteChangeLog(): boolean {
-    return this.ctx.store.hasCompleteChangeLog();
+    return this.ctx.changes.isComplete();
   }
 
   private owned(keyGroup: number, what: string): void {

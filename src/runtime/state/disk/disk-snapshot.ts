@@ -8,8 +8,10 @@ import type { KeyedEntry, StateMeta } from "../../checkpoint/snapshot.ts";
 import { checkRestoredKind, fromCanonical, toCanonical } from "../canonical.ts";
 import type { HeapState } from "../heap-states.ts";
 import { VOID_NAMESPACE } from "../keyed-backend.ts";
-import { decodeKey, PENDING_FLAG, stateIdOf } from "./codec.ts";
-import type { DiskContext, DiskStateTable } from "./disk-table.ts";
+import type { MapKey, NsKey, StateEntry } from "../state-table.ts";
+import { LoggedKey, type Logged } from "./change-log.ts";
+import { decodeMapKey, PENDING_FLAG, stateIdOf } from "./codec.ts";
+import type { DiskContext, DiskStateTable, StoredRecord } from "./disk-table.ts";
 
 /** A restored state that is not registered yet. */
 export interface DiskPending {
@@ -32,16 +34,40 @@ export interface DiskStates {
 /** Pending records are `[key, ns, value, t]` in canonical form. */
 type PendingRecord = [key: unknown, ns: unknown, value: unknown, t: number];
 
-/** The canonical entry of a stored record of registered `state`. */
-function canonicalOf(state: HeapState, key: Buffer, value: Buffer, ctx: DiskContext): KeyedEntry {
-  const table = state.table as unknown as DiskStateTable;
-  const mk = decodeKey(key, state.namespaced).mapKey;
-  const e = table.entryOf(ctx.values.decode(value) as never, mk);
-  const c = toCanonical(state.descriptor, e.value, e.t);
-  return { key: e.key, ns: state.namespaced ? e.ns : undefined, value: c.value, t: c.t };
+/** A {@link KeyedEntry} that can be filled again. */
+interface MutableEntry {
+  key: unknown;
+  ns: unknown;
+  value: unknown;
+  t: number;
 }
 
-/** Visits every entry of absolute key group `kg` (the cache must be flushed). */
+/** The canonical form of `e` of `state`, in `into` (reused) or a new object. */
+function canonicalEntry(state: HeapState, e: StateEntry, into: MutableEntry | false): KeyedEntry {
+  const d = state.descriptor;
+  let value: unknown;
+  let t: number;
+  if (d.kind === "list" || d.kind === "map") {
+    const c = toCanonical(d, e.value, e.t);
+    value = c.value;
+    t = c.t;
+  } else {
+    value = e.value;
+    t = d.ttlConfig !== null ? e.t : 0;
+  }
+  const ns = state.namespaced ? e.ns : undefined;
+  if (into === false) return { key: e.key, ns, value, t };
+  into.key = e.key;
+  into.ns = ns;
+  into.value = value;
+  into.t = t;
+  return into;
+}
+
+/**
+ * Visits every entry of absolute key group `kg` (the cache must be flushed), in one entry object
+ * filled again for every visit.
+ */
 export function forEachDiskEntry(
   ctx: DiskContext,
   states: DiskStates,
@@ -49,18 +75,27 @@ export function forEachDiskEntry(
   now: number,
   visit: (state: string, entry: KeyedEntry) => void,
 ): void {
+  const out: MutableEntry = { key: undefined, ns: undefined, value: undefined, t: 0 };
+  const values = ctx.values;
   for (const { key, value } of ctx.store.range(ctx.keys.groupPrefix(kg))) {
     const sid = stateIdOf(key);
     if ((sid & PENDING_FLAG) !== 0) {
       const p = states.pendingById.get(sid & ~PENDING_FLAG);
       if (p === undefined) continue;
-      const [k, ns, v, t] = ctx.values.decode(value) as PendingRecord;
-      visit(p.meta.name, { key: k, ns, value: v, t });
+      const rec = values.decode(value) as PendingRecord;
+      out.key = rec[0];
+      out.ns = rec[1];
+      out.value = rec[2];
+      out.t = rec[3];
+      visit(p.meta.name, out);
       continue;
     }
     const state = states.byId.get(sid);
     if (state === undefined) continue;
-    const entry = canonicalOf(state, key, value, ctx);
+    const table = state.table as unknown as DiskStateTable;
+    const rec = values.decode(value) as StoredRecord;
+    const mk = rec.length > 2 && rec[2] !== undefined ? null : decodeMapKey(key, state.namespaced);
+    const entry = canonicalEntry(state, table.entryOf(rec, mk), out);
     const ttl = state.descriptor.ttlConfig;
     const kind = state.descriptor.kind;
     if (ttl !== null && ttl.cleanupInFullSnapshot && kind !== "list" && kind !== "map") {
@@ -125,7 +160,7 @@ export function loadDiskPending(
     }
     if (keys.length === 0) continue;
     ctx.store.write(() => {
-      for (const k of keys) ctx.store.removeQuiet(k);
+      for (const k of keys) ctx.store.remove(k);
     });
     for (const e of entries) {
       nextVersion(); // not the current record's entries: the cache may evict them
@@ -136,7 +171,9 @@ export function loadDiskPending(
 
 /**
  * Visits the change log of absolute key group `kg`: every (state, key, namespace) written or
- * deleted since the last snapshot, with its entry now, or null when it is deleted.
+ * deleted since the last snapshot, with its entry now, or null when it is deleted (the cache must
+ * be flushed). Entries come from the cache when they are cached, else from the store; the entry
+ * object is filled again for every visit.
  */
 export function forEachDiskChange(
   ctx: DiskContext,
@@ -144,15 +181,27 @@ export function forEachDiskChange(
   kg: number,
   visit: (state: string, key: unknown, ns: unknown, entry: KeyedEntry | null) => void,
 ): void {
-  for (const [key, userKey, ns] of ctx.store.changed(ctx.keys.groupPrefix(kg))) {
-    const state = states.byId.get(stateIdOf(key));
-    if (state === undefined) continue;
-    const bytes = ctx.store.get(key);
-    visit(
-      state.descriptor.name,
-      userKey,
-      ns,
-      bytes === undefined ? null : canonicalOf(state, key, bytes, ctx),
-    );
+  const group = kg - ctx.rangeStart;
+  const out: MutableEntry = { key: undefined, ns: undefined, value: undefined, t: 0 };
+  for (const state of states.byId.values()) {
+    const table = state.table as unknown as DiskStateTable;
+    const name = state.descriptor.name;
+    const one = (ref: Logged, mk: MapKey, nsKey: NsKey | null, ns: unknown): void => {
+      let e: StateEntry | null;
+      let key: unknown;
+      if (ref instanceof LoggedKey) {
+        e = table.current(group, mk, nsKey);
+        key = ref.key;
+      } else {
+        e = ref.e;
+        key = ref.key;
+      }
+      visit(name, key, ns, e === null ? null : canonicalEntry(state, e, out));
+    };
+    const flat = table.changed.flat[group];
+    if (flat !== undefined) flat.forEach((ref, mk) => one(ref, mk, null, undefined));
+    const nested = table.changed.nested[group];
+    if (nested === undefined) continue;
+    for (const [nsKey, c] of nested) c.keys.forEach((ref, mk) => one(ref, mk, nsKey, c.ns));
   }
 }

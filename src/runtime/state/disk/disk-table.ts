@@ -8,6 +8,7 @@
 import { VOID_NAMESPACE } from "../keyed-backend.ts";
 import { StateTable, type MapKey, type NsKey, type StateEntry } from "../state-table.ts";
 import type { CachedTable, Slot, WriteBackCache } from "./cache.ts";
+import { LoggedKey, type ChangeLog, type TableChanges } from "./change-log.ts";
 import { decodeKey, type KeyCodec, type ValueCodec } from "./codec.ts";
 import type { DiskStore } from "./store.ts";
 
@@ -21,6 +22,8 @@ export interface DiskContext {
   readonly values: ValueCodec;
   /** The write-back cache. */
   readonly cache: WriteBackCache;
+  /** The change log (incremental checkpoints). */
+  readonly changes: ChangeLog;
   /** First owned key group. */
   readonly rangeStart: number;
   /** Number of owned key groups. */
@@ -28,7 +31,7 @@ export interface DiskContext {
 }
 
 /** A stored record: value, last-access time, user key (if not its map form), namespace. */
-type StoredRecord = [value: unknown, t: number, key?: unknown, ns?: unknown];
+export type StoredRecord = [value: unknown, t: number, key?: unknown, ns?: unknown];
 
 /** A state's entries in the disk store, behind the shared cache. */
 export class DiskStateTable extends StateTable implements CachedTable {
@@ -39,12 +42,28 @@ export class DiskStateTable extends StateTable implements CachedTable {
   private readonly ctx: DiskContext;
   private readonly flat = new Map<MapKey, Slot>();
   private readonly nested = new Map<NsKey, Map<MapKey, Slot>>();
+  /** This state's part of the change log. */
+  readonly changed: TableChanges;
 
   /** The table of state `sid`. */
   constructor(ctx: DiskContext, sid: number, namespaced: boolean) {
     super(0, namespaced, false);
     this.ctx = ctx;
     this.sid = sid;
+    this.changed = ctx.changes.newTable();
+  }
+
+  /**
+   * The entry under (group, key, namespace) now, or null: the cached one (after a flush, what the
+   * store holds), else read from the store without caching it.
+   */
+  current(group: number, key: MapKey, nsKey: NsKey | null): StateEntry | null {
+    const inner = nsKey === null ? this.flat : this.nested.get(nsKey);
+    const s = inner?.get(key);
+    if (s !== undefined) return s.e;
+    const ctx = this.ctx;
+    const bytes = ctx.store.peek(ctx.keys.key(group + ctx.rangeStart, this.sid, nsKey, key));
+    return bytes === undefined ? null : this.entryOf(ctx.values.decode(bytes) as StoredRecord, key);
   }
 
   override get(group: number, key: MapKey, nsKey: NsKey | null): StateEntry | undefined {
@@ -100,6 +119,7 @@ export class DiskStateTable extends StateTable implements CachedTable {
       hot: false,
       ver: -1,
       dead: false,
+      logged: 0,
     };
     inner.set(key, s);
     this.cached++;
@@ -129,17 +149,18 @@ export class DiskStateTable extends StateTable implements CachedTable {
   writeBack(s: Slot): void {
     const ctx = this.ctx;
     const key = ctx.keys.key(s.group + ctx.rangeStart, this.sid, s.nsKey, s.mapKey);
-    const ns = (ns: unknown): unknown => (this.namespaced ? ns : undefined);
     if (s.e === null) {
       if (s.orig !== null) {
-        ctx.store.remove(key, s.key, ns(s.ns));
+        if (ctx.store.remove(key))
+          ctx.changes.log(this.changed, s.group, s.nsKey, s.ns, s.mapKey, s);
         s.orig = null;
       }
       return;
     }
     const bytes = ctx.values.encode(this.recordOf(s.e, s.mapKey));
     if (s.orig !== null && s.orig.equals(bytes)) return;
-    ctx.store.put(key, bytes, s.e.key, ns(s.e.ns));
+    ctx.store.put(key, bytes);
+    ctx.changes.log(this.changed, s.group, s.nsKey, s.e.ns, s.mapKey, s);
     s.orig = bytes;
     s.key = s.e.key;
     s.ns = s.e.ns;
@@ -166,6 +187,10 @@ export class DiskStateTable extends StateTable implements CachedTable {
         s.hot = false;
         m.set(k, s); // second chance: to the back
         continue;
+      }
+      if (s.logged !== 0) {
+        s.orig = null; // never written back again; the log may keep the slot
+        this.ctx.changes.evicted(this.changed, s);
       }
       done++;
     }
@@ -202,6 +227,7 @@ export class DiskStateTable extends StateTable implements CachedTable {
     for (let g = 0; g < ctx.numGroups; g++) {
       const m = new Map<MapKey, StateEntry>();
       const keys: Buffer[] = [];
+      const changes = ctx.changes;
       for (const { key, value } of ctx.store.range(
         ctx.keys.prefix(g + ctx.rangeStart, this.sid, nsKey),
       )) {
@@ -212,7 +238,9 @@ export class DiskStateTable extends StateTable implements CachedTable {
       if (m.size === 0) continue;
       ctx.store.write(() => {
         let i = 0;
-        for (const e of m.values()) ctx.store.remove(keys[i++]!, e.key, e.ns);
+        for (const [mk, e] of m)
+          if (ctx.store.remove(keys[i++]!))
+            changes.log(this.changed, g, nsKey, e.ns, mk, new LoggedKey(e.key));
       });
       yield [g, m];
     }
