@@ -258,6 +258,10 @@ export class StreamTask {
         maxDeltas: env.config.checkpointing.maxDeltas,
         unaligned: env.config.checkpointing.unaligned,
         alignedTimeout: env.config.checkpointing.alignedCheckpointTimeout,
+        postMail: (fn) => {
+          this.mails.push(fn);
+          this.env.wake();
+        },
         scheduleAfter: (delay, fn) => {
           this.registerTimer(env.timers.now() + delay, fn);
         },

@@ -127,89 +127,113 @@ const TIMER = 1;
  * writer whose structure table restarts at each section.
  */
 export function encodeStateFile(input: StateFileInput, registry: TypeRegistry): Uint8Array {
-  const out = new DataOutputView(256 * 1024, registry);
-  const refs: SectionRef[] = [];
-  const section = (write: () => boolean): SectionRef | null => {
+  const builder = new StateFileBuilder(input.header, input.states, registry);
+  const range = input.header.keyGroupRange;
+  const keyed = input.keyed;
+  if (keyed !== null && range !== null) {
+    for (let kg = range.start; kg <= range.end; kg++) builder.addKeyGroup(kg, keyed);
+  }
+  return builder.finish(input.operator);
+}
+
+/**
+ * Builds a state file section by section: key groups in any order (each once), then the
+ * operator state and the header. Lets a snapshot encode key groups at different times.
+ */
+export class StateFileBuilder {
+  private readonly out: DataOutputView;
+  private readonly header: StateFileInput["header"];
+  private readonly states: StateMeta[];
+  private readonly stateIndex: Map<string, number>;
+  private readonly keyGroups: [number, number, number, number][] = [];
+  private lastState = "";
+  private lastIdx = -1;
+  private readonly entry = (state: string, e: KeyedEntry, deleted: boolean): void => {
+    const out = this.out;
+    if (state !== this.lastState) {
+      const idx = this.stateIndex.get(state);
+      if (idx === undefined) throw new Error(`internal error: state '${state}' has no meta`);
+      this.lastState = state;
+      this.lastIdx = idx;
+    }
+    const t = e.t;
+    out.writeUint8((deleted ? FLAG_DELETED : 0) | (t !== 0 ? FLAG_TIME : 0));
+    out.writeValue(this.lastIdx);
+    out.writeValue(e.key);
+    out.writeValue(e.ns);
+    out.writeValue(deleted ? undefined : e.value);
+    if (t !== 0) out.writeFloat64(t);
+  };
+
+  /** Starts a file with these header fields and states. */
+  constructor(header: StateFileInput["header"], states: StateMeta[], registry: TypeRegistry) {
+    this.out = new DataOutputView(256 * 1024, registry);
+    this.header = header;
+    this.states = states;
+    this.stateIndex = new Map(states.map((s, i) => [s.name, i]));
+  }
+
+  private section(write: () => boolean): SectionRef | null {
+    const out = this.out;
     const start = out.position;
     out.forgetStructures();
     if (!write()) {
       out.truncate(start);
       return null;
     }
-    const ref: SectionRef = [
-      start,
-      out.position - start,
-      crc32(out.bytesView(start, out.position)),
-    ];
-    refs.push(ref);
-    return ref;
-  };
-  const stateIndex = new Map(input.states.map((s, i) => [s.name, i]));
-  const keyGroups: [number, number, number, number][] = [];
-  const range = input.header.keyGroupRange;
-  const keyed = input.keyed;
-  if (keyed !== null && range !== null) {
-    let lastState = "";
-    let lastIdx = -1;
-    const entry = (state: string, e: KeyedEntry, deleted: boolean): void => {
-      if (state !== lastState) {
-        const idx = stateIndex.get(state);
-        if (idx === undefined) throw new Error(`internal error: state '${state}' has no meta`);
-        lastState = state;
-        lastIdx = idx;
-      }
-      const t = e.t;
-      out.writeUint8((deleted ? FLAG_DELETED : 0) | (t !== 0 ? FLAG_TIME : 0));
-      out.writeValue(lastIdx);
-      out.writeValue(e.key);
-      out.writeValue(e.ns);
-      out.writeValue(deleted ? undefined : e.value);
-      if (t !== 0) out.writeFloat64(t);
-    };
-    for (let kg = range.start; kg <= range.end; kg++) {
-      const ref = section(() => {
-        const start = out.position;
-        keyed.entries(kg, entry);
-        const hasEntries = out.position > start;
-        out.writeUint8(END);
-        let timers = false;
-        for (const t of keyed.timers(kg)) {
-          out.writeUint8(TIMER);
-          out.writeValue(t.service);
-          out.writeUint8(t.domain === "event" ? 0 : 1);
-          out.writeValue(t.key);
-          out.writeValue(t.ns);
-          out.writeFloat64(t.time);
-          timers = true;
-        }
-        out.writeUint8(END);
-        return hasEntries || timers;
-      });
-      if (ref !== null) keyGroups.push([kg, ref[0], ref[1], ref[2]]);
-    }
+    return [start, out.position - start, crc32(out.bytesView(start, out.position))];
   }
-  const operator = section(() => {
-    out.writeValue({
-      lists: input.operator.lists,
-      broadcast: input.operator.broadcast,
-      splits: input.operator.splits,
+
+  /** Encodes the entries and timers of key group `kg` (an empty group adds no section). */
+  addKeyGroup(kg: number, keyed: NonNullable<StateFileInput["keyed"]>): void {
+    const out = this.out;
+    const ref = this.section(() => {
+      const start = out.position;
+      keyed.entries(kg, this.entry);
+      const hasEntries = out.position > start;
+      out.writeUint8(END);
+      let timers = false;
+      for (const t of keyed.timers(kg)) {
+        out.writeUint8(TIMER);
+        out.writeValue(t.service);
+        out.writeUint8(t.domain === "event" ? 0 : 1);
+        out.writeValue(t.key);
+        out.writeValue(t.ns);
+        out.writeFloat64(t.time);
+        timers = true;
+      }
+      out.writeUint8(END);
+      return hasEntries || timers;
     });
-    return true;
-  })!;
-  const header: StateFileHeader = {
-    ...input.header,
-    version: STATE_FILE_VERSION,
-    states: input.states,
-    keyGroups,
-    operator,
-  };
-  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-  const bytes = new Uint8Array(8 + 4 + headerBytes.length + out.position);
-  bytes.set(new TextEncoder().encode(STATE_FILE_MAGIC), 0);
-  new DataView(bytes.buffer).setUint32(8, headerBytes.length, true);
-  bytes.set(headerBytes, 12);
-  bytes.set(out.bytesView(0, out.position), 12 + headerBytes.length);
-  return bytes;
+    if (ref !== null) this.keyGroups.push([kg, ref[0], ref[1], ref[2]]);
+  }
+
+  /** Adds the operator state and returns the file's bytes. */
+  finish(operatorState: OperatorSection): Uint8Array {
+    const operator = this.section(() => {
+      this.out.writeValue({
+        lists: operatorState.lists,
+        broadcast: operatorState.broadcast,
+        splits: operatorState.splits,
+      });
+      return true;
+    })!;
+    const header: StateFileHeader = {
+      ...this.header,
+      version: STATE_FILE_VERSION,
+      states: this.states,
+      keyGroups: this.keyGroups,
+      operator,
+    };
+    const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+    const body = this.out.position;
+    const bytes = new Uint8Array(8 + 4 + headerBytes.length + body);
+    bytes.set(new TextEncoder().encode(STATE_FILE_MAGIC), 0);
+    new DataView(bytes.buffer).setUint32(8, headerBytes.length, true);
+    bytes.set(headerBytes, 12);
+    bytes.set(this.out.bytesView(0, body), 12 + headerBytes.length);
+    return bytes;
+  }
 }
 
 /** A decoded state file: its header and lazy access to its sections. */

@@ -28,10 +28,15 @@ import {
   type ChainLink,
 } from "./incremental.ts";
 import { isSnapshotable, type TimerEntry } from "./snapshot.ts";
-import { encodeStateFile } from "./state-file.ts";
+import { encodeStateFile, StateFileBuilder } from "./state-file.ts";
 import { stateFileName, writeFileDurably, type SubtaskStateHandle } from "./storage.ts";
 import { join } from "node:path";
 import { encodeChannelState, InFlightRecorder } from "./unaligned.ts";
+import { AsyncKeyedSnapshot } from "./async-snapshot.ts";
+import { HeapKeyedStateBackend } from "../state/heap-backend.ts";
+
+/** Key groups of a background snapshot encoded per mailbox turn. */
+const ASYNC_GROUPS_PER_TURN = 4;
 
 /** Checkpoint id used for the snapshot a task takes when it has finished. */
 export const FINAL_SNAPSHOT_ID = Number.MAX_SAFE_INTEGER;
@@ -72,6 +77,8 @@ export interface CheckpointerHost {
   readonly unaligned?: boolean;
   /** With `unaligned`: align first, switch to unaligned after this many ms (0: at once). */
   readonly alignedTimeout?: number;
+  /** Runs `fn` in the task's mailbox at its next turn (asynchronous snapshot steps). */
+  postMail?(fn: () => void): void;
   /** Runs `fn` in the task's mailbox after `delay` ms of processing time. */
   scheduleAfter?(delay: number, fn: () => void): void;
   /** Parks the task until `step` settles (async snapshot hooks); errors fail the task. */
@@ -87,7 +94,8 @@ export interface CheckpointerHost {
 interface EncodedFile {
   readonly operatorId: string;
   readonly keyGroupRange: KeyGroupRange | null;
-  readonly bytes: Uint8Array;
+  /** The file's bytes (filled in later when the keyed part is encoded asynchronously). */
+  bytes: Uint8Array;
   /** The new file, relative to the checkpoint directory. */
   readonly path: string;
   /** The files acknowledged: the chain ending with `path`, or `[path]`. */
@@ -114,6 +122,8 @@ export class TaskCheckpointer {
   private finalFiles: EncodedFile[] | null = null;
   /** Incremental chains of the operators. */
   readonly chains: IncrementalChains;
+  /** The keyed part of a snapshot still being encoded in the background, or null. */
+  private asyncRun: { snap: AsyncKeyedSnapshot; finish: () => void } | null = null;
   /** In-flight data being recorded for an unaligned checkpoint, with its completion. */
   private unalignedRun: {
     recorder: InFlightRecorder;
@@ -196,10 +206,10 @@ export class TaskCheckpointer {
     inflight.catch(() => {});
     const pending = this.runHooks(id, timestamp);
     const finish = (): void => {
-      const files = this.encode(id, false, false);
+      const { files, ready } = this.encode(id, false, false);
       const barrier = new CheckpointBarrier(id, timestamp, false);
       for (const w of this.host.writers) w.broadcastEvent(barrier);
-      this.upload(id, files, inflight);
+      this.upload(id, files, inflight, ready);
       this.maybeFinishUnaligned();
     };
     if (pending === null) finish();
@@ -306,10 +316,10 @@ export class TaskCheckpointer {
   private perform(id: number, timestamp: number, savepoint: boolean): void {
     const pending = this.runHooks(id, timestamp);
     const finish = (): void => {
-      const files = this.encode(id, savepoint, false);
+      const { files, ready } = this.encode(id, savepoint, false);
       const barrier = new CheckpointBarrier(id, timestamp, savepoint);
       for (const w of this.host.writers) w.broadcastEvent(barrier);
-      this.upload(id, files);
+      this.upload(id, files, undefined, ready);
     };
     if (pending === null) finish();
     else this.host.park(pending.then(finish));
@@ -331,7 +341,45 @@ export class TaskCheckpointer {
   }
 
   /** Encodes the state of every operator that has some (full, or delta files of a chain). */
-  private encode(id: number, savepoint: boolean, final: boolean): EncodedFile[] {
+  /** Finishes a snapshot still encoding in the background (before another one starts). */
+  private completeAsync(): void {
+    const run = this.asyncRun;
+    if (run === null) return;
+    this.asyncRun = null;
+    run.snap.takeAll();
+    run.finish();
+  }
+
+  /** Encodes a few key groups of the background snapshot per mailbox turn. */
+  private scheduleAsyncStep(): void {
+    this.host.postMail!(() => {
+      const run = this.asyncRun;
+      if (run === null) return;
+      if (run.snap.step(ASYNC_GROUPS_PER_TURN)) {
+        this.asyncRun = null;
+        run.finish();
+      } else this.scheduleAsyncStep();
+    });
+  }
+
+  /** Whether `backend`'s keyed state may be encoded after the barrier (see async-snapshot.ts). */
+  private asyncEligible(backend: unknown, final: boolean, delta: boolean): boolean {
+    if (final || delta || this.host.postMail === undefined) return false;
+    if (!(backend instanceof HeapKeyedStateBackend)) return false;
+    for (const s of backend.registeredStates().values()) {
+      // TTL cleanup may change other keys' groups than the current key's.
+      if (s.descriptor.ttlConfig !== null) return false;
+    }
+    return true;
+  }
+
+  private encode(
+    id: number,
+    savepoint: boolean,
+    final: boolean,
+  ): { files: EncodedFile[]; ready: Promise<void> | null } {
+    this.completeAsync();
+    let ready: Promise<void> | null = null;
     const out: EncodedFile[] = [];
     for (const m of this.host.members) {
       const backend = m.ctx.keyedBackend;
@@ -367,6 +415,49 @@ export class TaskCheckpointer {
         plainPath,
       );
       const delta = plan.kind === "delta" && supportsIncremental(backend) ? backend : null;
+      if (range !== null && keyed !== null && this.asyncEligible(backend, final, delta !== null)) {
+        const builder = new StateFileBuilder(
+          {
+            kind: "full",
+            operatorId: m.operatorId,
+            operatorName: m.ctx.operatorName,
+            subtask: this.host.subtask,
+            parallelism: this.host.parallelism,
+            maxParallelism: m.ctx.maxParallelism,
+            keyGroupRange: range,
+          },
+          states,
+          this.host.registry,
+        );
+        const file: EncodedFile = {
+          operatorId: m.operatorId,
+          keyGroupRange: range,
+          bytes: new Uint8Array(0),
+          ...plan,
+        };
+        const snap = new AsyncKeyedSnapshot(
+          backend as HeapKeyedStateBackend,
+          builder,
+          {
+            entries: (kg, visit) => keyed.forEachEntry(kg, (state, e) => visit(state, e, false)),
+            timers: (kg) => timersByGroup.get(kg) ?? [],
+          },
+          range,
+        );
+        const operatorSection = { ...opState, splits };
+        ready = new Promise<void>((resolve) => {
+          this.asyncRun = {
+            snap,
+            finish: () => {
+              file.bytes = builder.finish(operatorSection);
+              resolve();
+            },
+          };
+        });
+        this.scheduleAsyncStep();
+        out.push(file);
+        continue;
+      }
       const bytes = encodeStateFile(
         {
           header: {
@@ -397,10 +488,20 @@ export class TaskCheckpointer {
       if (plan.markSnapshotted && supportsIncremental(backend)) backend.markSnapshotted();
       out.push({ operatorId: m.operatorId, keyGroupRange: range, bytes, ...plan });
     }
-    return out;
+    return { files: out, ready };
   }
 
-  private upload(id: number, files: EncodedFile[], inflight?: Promise<string | null>): void {
+  private upload(
+    id: number,
+    files: EncodedFile[],
+    inflight?: Promise<string | null>,
+    ready?: Promise<void> | null,
+  ): void {
+    if (ready) {
+      // The keyed part is still being encoded in the background.
+      void ready.then(() => this.upload(id, files, inflight));
+      return;
+    }
     const dir = this.host.directoryOf(id);
     const handles: SubtaskStateHandle[] = files.map((f) => ({
       operatorId: f.operatorId,
@@ -456,11 +557,11 @@ export class TaskCheckpointer {
   takeFinalSnapshot(timestamp: number): Promise<void> | null {
     const pending = this.runHooks(FINAL_SNAPSHOT_ID, timestamp);
     if (pending === null) {
-      this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true);
+      this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true).files;
       return null;
     }
     return pending.then(() => {
-      this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true);
+      this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true).files;
     });
   }
 

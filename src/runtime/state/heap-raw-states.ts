@@ -123,6 +123,7 @@ abstract class RawNamespacedState extends HeapState {
 
   override drainNamespace(ns: unknown, fn: (value: unknown) => void): void {
     const b = this.b;
+    b.beforeWideAccess();
     for (const s of this.table.takeSlots(this.namespaceKeyOf(ns)!)) {
       const objs = s.objs;
       const group = s.group;

@@ -182,6 +182,7 @@ export abstract class HeapState {
         `${this.descriptor.kind} state '${this.descriptor.name}' cannot be drained by namespace (only namespaced value, list, reducing and aggregating state can)`,
       );
     }
+    this.b.beforeWideAccess();
     this.lastVersion = -1;
     const b = this.b;
     const ttl = this.ttl;

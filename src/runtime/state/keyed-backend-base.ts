@@ -98,6 +98,7 @@ export abstract class KeyedBackendBase implements KeyedStateBackend {
         `key ${String(key)} (key group ${kg}) does not belong to this instance of operator '${this.operatorName}' (key groups ${this.keyGroupRange.start}..${this.keyGroupRange.end}): is the key selector deterministic?`,
       );
     }
+    if (this.snapshotGuard !== null) this.snapshotGuard(group);
     this.key = key;
     this.mapKey = keyToMapKey(key);
     this.group = group;
@@ -106,10 +107,24 @@ export abstract class KeyedBackendBase implements KeyedStateBackend {
   }
 
   /**
+   * Set while an asynchronous snapshot is in progress: called with the key group index (in the
+   * owned range) before state of that group is touched, or -1 before an operation that touches
+   * every group (draining a namespace), so the snapshot can take the group first (copy-on-write
+   * by key group).
+   */
+  snapshotGuard: ((group: number) => void) | null = null;
+
+  /** An operation is about to touch every key group (see {@link snapshotGuard}). */
+  beforeWideAccess(): void {
+    if (this.snapshotGuard !== null) this.snapshotGuard(-1);
+  }
+
+  /**
    * Sets the current key when its map form and key group index (in the owned range) are known,
    * e.g. while iterating a state table: no hashing, no checks.
    */
   setResolvedKey(key: unknown, mapKey: MapKey, group: number): void {
+    if (this.snapshotGuard !== null) this.snapshotGuard(group);
     this.key = key;
     this.mapKey = mapKey;
     this.group = group;
