@@ -165,9 +165,20 @@ export class StateFileBuilder {
     if (t !== 0) out.writeFloat64(t);
   };
 
-  /** Starts a file with these header fields and states. */
-  constructor(header: StateFileInput["header"], states: StateMeta[], registry: TypeRegistry) {
-    this.out = new DataOutputView(256 * 1024, registry);
+  /** A live entry's visitor (no deletion flag argument), for backends' `forEachEntry`. */
+  readonly liveEntry = (state: string, e: KeyedEntry): void => this.entry(state, e, false);
+
+  /**
+   * Starts a file with these header fields and states; `sizeHint` (e.g. the previous file's
+   * size) sizes the buffer up front.
+   */
+  constructor(
+    header: StateFileInput["header"],
+    states: StateMeta[],
+    registry: TypeRegistry,
+    sizeHint = 0,
+  ) {
+    this.out = new DataOutputView(Math.max(256 * 1024, Math.ceil(sizeHint * 1.1)), registry);
     this.header = header;
     this.states = states;
     this.stateIndex = new Map(states.map((s, i) => [s.name, i]));

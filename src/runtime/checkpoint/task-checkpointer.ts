@@ -122,6 +122,8 @@ export class TaskCheckpointer {
   private finalFiles: EncodedFile[] | null = null;
   /** Incremental chains of the operators. */
   readonly chains: IncrementalChains;
+  /** Size of each operator's last full file (sizes the next one's buffer). */
+  private readonly lastSizes = new Map<string, number>();
   /** The keyed part of a snapshot still being encoded in the background, or null. */
   private asyncRun: { snap: AsyncKeyedSnapshot; finish: () => void } | null = null;
   /** In-flight data being recorded for an unaligned checkpoint, with its completion. */
@@ -428,6 +430,7 @@ export class TaskCheckpointer {
           },
           states,
           this.host.registry,
+          this.lastSizes.get(m.operatorId) ?? 0,
         );
         const file: EncodedFile = {
           operatorId: m.operatorId,
@@ -439,7 +442,7 @@ export class TaskCheckpointer {
           backend as HeapKeyedStateBackend,
           builder,
           {
-            entries: (kg, visit) => keyed.forEachEntry(kg, (state, e) => visit(state, e, false)),
+            entries: (kg) => keyed.forEachEntry(kg, builder.liveEntry),
             timers: (kg) => timersByGroup.get(kg) ?? [],
           },
           range,
@@ -450,6 +453,7 @@ export class TaskCheckpointer {
             snap,
             finish: () => {
               file.bytes = builder.finish(operatorSection);
+              this.lastSizes.set(m.operatorId, file.bytes.length);
               resolve();
             },
           };
