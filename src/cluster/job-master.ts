@@ -150,12 +150,6 @@ export class JobMaster implements JobClient {
     }
   }
 
-  /** Attaches the executor's backend and starts progress reporting. */
-  attach(backend: JobBackend, progressInterval: number): void {
-    this.backend = backend;
-    if (progressInterval > 0) this.startProgress(progressInterval);
-  }
-
   /**
    * Runs the job with fault tolerance: deploys attempt 0 (restoring `options.restore`), takes
    * checkpoints, and after a failure redeploys from the latest completed checkpoint as the

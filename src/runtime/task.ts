@@ -467,12 +467,9 @@ export class StreamTask {
       } else {
         const rec = cp?.recorder;
         if (rec && rec.records(ch)) rec.add(ch, batch);
-        if (this.injected.size > 0 && this.injected.delete(batch)) {
-          // Restored in-flight data: not the producer's batch (no credit, no recycling).
-          done += this.processLocal(batch, ch);
-          continue;
-        }
         done += this.processLocal(batch, ch);
+        // Restored in-flight data is not the producer's batch: no recycling, no credit back.
+        if (this.injected.size > 0 && this.injected.delete(batch)) continue;
         batch.values.fill(undefined, 0, batch.count);
         if (ch.pool.length < 4) ch.pool.push(batch);
       }

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -19,6 +19,7 @@ import {
   type KeyedProcessContext,
   type ValueState,
 } from "../../src/index.ts";
+import { completedCheckpoints } from "./support.ts";
 import { readMetadata, validateCheckpoint } from "../../src/runtime/checkpoint/storage.ts";
 import { stateRegistry } from "../../src/runtime/checkpoint/state-file.ts";
 
@@ -48,14 +49,6 @@ function job(dir: string, records: number, restore?: string): StreamExecutionEnv
   return env;
 }
 
-function completed(dir: string): number[] {
-  return readdirSync(dir)
-    .map((n) => /^chk-(\d+)$/.exec(n))
-    .filter((m): m is RegExpExecArray => m !== null && existsSync(join(dir, m[0], "_metadata")))
-    .map((m) => Number(m[1]))
-    .sort((a, b) => a - b);
-}
-
 /** Runs the job until at least 3 checkpoints completed, then cancels it. */
 async function leaveCheckpoints(dir: string, records: number): Promise<number[]> {
   const env = job(dir, records);
@@ -73,10 +66,14 @@ async function leaveCheckpoints(dir: string, records: number): Promise<number[]>
     .print();
   const client = await env.executeAsync("corrupt");
   const result = client.getJobExecutionResult().catch((e: Error) => e);
-  while (completed(dir).length < 3) await new Promise((r) => setTimeout(r, 20));
+  while (completedIds(dir).length < 3) await new Promise((r) => setTimeout(r, 20));
   await client.cancel();
   await result;
-  return completed(dir);
+  return completedIds(dir);
+}
+
+function completedIds(dir: string): number[] {
+  return completedCheckpoints(dir).map((c) => c.id);
 }
 
 function firstStateFile(dir: string): string {

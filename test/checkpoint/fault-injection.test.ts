@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rng } from "../api/rng.ts";
+import { committedLines, completedCheckpoints, expectedCounts } from "./support.ts";
 
 const JOB = new URL("../fixtures/jobs/exactly-once.ts", import.meta.url).pathname;
 const KEYS = 37;
@@ -22,13 +23,7 @@ interface Run {
 
 /** The newest completed checkpoint id in `dir` (0 when none). */
 function newestCheckpoint(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let max = 0;
-  for (const n of readdirSync(dir)) {
-    const m = /^chk-(\d+)$/.exec(n);
-    if (m && existsSync(join(dir, n, "_metadata"))) max = Math.max(max, Number(m[1]));
-  }
-  return max;
+  return completedCheckpoints(dir).at(-1)?.id ?? 0;
 }
 
 /**
@@ -65,28 +60,6 @@ function runJob(
   });
 }
 
-/** Committed lines of the sink directory (hidden in-progress/pending files excluded). */
-function committed(dir: string): string[] {
-  const lines: string[] = [];
-  for (const f of readdirSync(dir)) {
-    if (f.startsWith(".")) continue;
-    const text = readFileSync(join(dir, f), "utf8");
-    for (const l of text.split("\n")) if (l !== "") lines.push(l);
-  }
-  return lines.sort();
-}
-
-/** What an undisturbed run commits: for every key k, "k,1" .. "k,n_k". */
-function expected(records: number): string[] {
-  const counts = new Array<number>(KEYS).fill(0);
-  for (let i = 0; i < records; i++) counts[i % KEYS]!++;
-  const out: string[] = [];
-  counts.forEach((n, k) => {
-    for (let c = 1; c <= n; c++) out.push(`${k},${c}`);
-  });
-  return out.sort();
-}
-
 function dirs(): { out: string; cp: string; kill: string } {
   const base = mkdtempSync(join(tmpdir(), "strom-fi-"));
   return { out: join(base, "out"), cp: join(base, "cp"), kill: base };
@@ -110,7 +83,7 @@ test("worker threads exiting at random points: committed output is exact", async
   assert.equal(run.code, 0, run.stderr);
   const restarts = (run.stderr.match(/restarting \(attempt/g) ?? []).length;
   assert.ok(restarts >= 1, `the job restarted (stderr: ${run.stderr})`);
-  assert.deepEqual(committed(d.out), expected(records));
+  assert.deepEqual(committedLines(d.out), expectedCounts(records, KEYS));
 });
 
 test("the same with the disk state backend (incremental checkpoints)", async () => {
@@ -127,7 +100,7 @@ test("the same with the disk state backend (incremental checkpoints)", async () 
   });
   assert.equal(run.code, 0, run.stderr);
   assert.ok(/restarting \(attempt/.test(run.stderr), run.stderr);
-  assert.deepEqual(committed(d.out), expected(records));
+  assert.deepEqual(committedLines(d.out), expectedCounts(records, KEYS));
 });
 
 for (const timeout of [0, 1]) {
@@ -148,7 +121,7 @@ for (const timeout of [0, 1]) {
     });
     assert.equal(run.code, 0, run.stderr);
     assert.ok(/restarting \(attempt/.test(run.stderr), run.stderr);
-    assert.deepEqual(committed(d.out), expected(records));
+    assert.deepEqual(committedLines(d.out), expectedCounts(records, KEYS));
     let inflight = 0;
     for (const n of readdirSync(d.cp)) {
       const meta = join(d.cp, n, "_metadata");
@@ -176,8 +149,8 @@ test("AT_LEAST_ONCE with worker failures loses nothing", async () => {
     EO_KILLS: "5000,12000",
   });
   assert.equal(run.code, 0, run.stderr);
-  const got = new Set(committed(d.out));
-  for (const line of expected(records)) assert.ok(got.has(line), `missing ${line}`);
+  const got = new Set(committedLines(d.out));
+  for (const line of expectedCounts(records, KEYS)) assert.ok(got.has(line), `missing ${line}`);
 });
 
 test("the whole process killed with SIGKILL and restored from the latest checkpoint", async () => {
@@ -204,5 +177,5 @@ test("the whole process killed with SIGKILL and restored from the latest checkpo
   assert.equal(last.code, 0, last.stderr);
   if (/restoring from checkpoint/.test(last.stderr)) restored++;
   assert.ok(restored >= 2, `runs restored from a checkpoint: ${restored}`);
-  assert.deepEqual(committed(d.out), expected(records));
+  assert.deepEqual(committedLines(d.out), expectedCounts(records, KEYS));
 });

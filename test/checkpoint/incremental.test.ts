@@ -44,6 +44,7 @@ import {
   sharedFileName,
 } from "../../src/runtime/checkpoint/shared-files.ts";
 import { StateFile } from "../../src/runtime/checkpoint/state-file.ts";
+import { committedLines, completedCheckpoints, KeyCounter } from "./support.ts";
 import { pruneCheckpoints, type CheckpointMetadata } from "../../src/runtime/checkpoint/storage.ts";
 import { TypeRegistry } from "../../src/core/serialization.ts";
 
@@ -212,15 +213,6 @@ function kindOf(dir: string, file: string): string {
   return new StateFile(path, readFileSync(path), registry).header.kind;
 }
 
-/** Completed checkpoint dirs under `root`, oldest first. */
-function completed(root: string): { id: number; dir: string }[] {
-  return readdirSync(root)
-    .map((n) => /^chk-(\d+)$/.exec(n))
-    .filter((m) => m !== null && existsSync(join(root, m[0], "_metadata")))
-    .map((m) => ({ id: Number(m![1]), dir: join(root, m![0]) }))
-    .sort((a, b) => a.id - b.id);
-}
-
 const K = 5_000;
 const HOT = 20;
 const keyOf = (i: number): number => (i < K ? i : i % HOT);
@@ -241,7 +233,7 @@ class RunningSum extends KeyedProcessFunction<number, number, [number, number]> 
   ): void {
     if (fail.at >= 0 && !fail.done && ++fail.seen === fail.at) {
       fail.done = true;
-      const latest = completed(fail.root).pop();
+      const latest = completedCheckpoints(fail.root).pop();
       if (latest) fail.chainAtFailure = handlesOf(latest.dir, "sum").map((h) => h.files);
       throw new Error("injected failure");
     }
@@ -282,7 +274,7 @@ test("few changed keys: later checkpoints are small deltas over one full file", 
   fail.at = -1;
   await runSums(root, K + 50_000, 100);
   let checked = 0;
-  for (const { dir } of completed(root)) {
+  for (const { dir } of completedCheckpoints(root)) {
     for (const h of handlesOf(dir, "sum")) {
       if (h.files.length < 2) continue;
       assert.ok(
@@ -315,7 +307,7 @@ test("a failure restores exactly from a chain with deltas; the next checkpoint i
   );
   const restoredFiles = new Set(fail.chainAtFailure.flat());
   // The first checkpoint of the new attempt writes full files (the backend has no change log).
-  const after = completed(root).filter(({ dir }) =>
+  const after = completedCheckpoints(root).filter(({ dir }) =>
     handlesOf(dir, "sum").some((h) => !h.files.some((f) => restoredFiles.has(f))),
   );
   assert.ok(after.length > 0, "a checkpoint after the restart");
@@ -330,10 +322,10 @@ test("pruning keeps what retained checkpoints reference and deletes the rest", a
   fail.at = -1;
   await runSums(root, K + 50_000, 2);
   // The coordinator prunes after each completion without holding up the end of the job.
-  for (let i = 0; i < 100 && completed(root).length > 2; i++)
+  for (let i = 0; i < 100 && completedCheckpoints(root).length > 2; i++)
     await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 100));
-  const kept = completed(root);
+  const kept = completedCheckpoints(root);
   assert.ok(kept.length >= 1 && kept.length <= 2, `retained: ${kept.map((c) => c.id).join(",")}`);
   const referenced = new Set<string>();
   for (const { dir } of kept)
@@ -360,18 +352,6 @@ test("pruning keeps what retained checkpoints reference and deletes the rest", a
 
 // ---------------------------------------------------------------- savepoints
 
-class Counter extends KeyedProcessFunction<number, number, string> {
-  private count!: ValueState<number>;
-  override open(): void {
-    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>("count"));
-  }
-  processElement(_v: number, ctx: KeyedProcessContext<number>, out: Collector<string>): void {
-    const c = (this.count.value() ?? 0) + 1;
-    this.count.update(c);
-    out.collect(`${ctx.getCurrentKey()},${c}`);
-  }
-}
-
 const SP_KEYS = 500;
 
 function counterJob(
@@ -396,7 +376,7 @@ function counterJob(
     )
     .uid("gen")
     .keyBy((i: number) => (i < SP_KEYS ? i : i % 7))
-    .process(new Counter())
+    .process(new KeyCounter())
     .uid("counter")
     .sinkTo(
       FileSink.forRowFormat(out, new SimpleStringEncoder<string>())
@@ -405,16 +385,6 @@ function counterJob(
     )
     .uid("sink");
   return env;
-}
-
-function committed(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const lines: string[] = [];
-  for (const f of readdirSync(dir)) {
-    if (f.startsWith(".")) continue;
-    for (const l of readFileSync(join(dir, f), "utf8").split("\n")) if (l !== "") lines.push(l);
-  }
-  return lines.sort();
 }
 
 test("a savepoint of a disk job is self-contained (full files) and restores into a heap job", async () => {
@@ -427,7 +397,9 @@ test("a savepoint of a disk job is self-contained (full files) and restores into
   const sp = await client.stopWithSavepoint(join(base, "sp"));
   assert.match(String(await result), /cancel/i);
   // Chains existed before the savepoint...
-  const chains = completed(join(base, "cp1")).flatMap(({ dir }) => handlesOf(dir, "counter"));
+  const chains = completedCheckpoints(join(base, "cp1")).flatMap(({ dir }) =>
+    handlesOf(dir, "counter"),
+  );
   assert.ok(
     chains.some((h) => h.files.length >= 2),
     "checkpoints before the savepoint had deltas",
@@ -452,5 +424,5 @@ test("a savepoint of a disk job is self-contained (full files) and restores into
   }
   const expected: string[] = [];
   for (const [k, n] of counts) for (let c = 1; c <= n; c++) expected.push(`${k},${c}`);
-  assert.deepEqual(committed(out), expected.sort());
+  assert.deepEqual(committedLines(out), expected.sort());
 });

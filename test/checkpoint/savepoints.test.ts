@@ -5,9 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { committedLines, expectedCounts, KeyCounter } from "./support.ts";
 import {
   BasePathBucketAssigner,
   DataGeneratorSource,
@@ -25,18 +26,6 @@ import {
 } from "../../src/index.ts";
 
 const KEYS = 13;
-
-class Counter extends KeyedProcessFunction<number, number, string> {
-  private count!: ValueState<number>;
-  override open(): void {
-    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>("count"));
-  }
-  processElement(_v: number, ctx: KeyedProcessContext<number>, out: Collector<string>): void {
-    const c = (this.count.value() ?? 0) + 1;
-    this.count.update(c);
-    out.collect(`${ctx.getCurrentKey()},${c}`);
-  }
-}
 
 interface JobShape {
   parallelism: number;
@@ -80,7 +69,7 @@ function buildJob(shape: JobShape): StreamExecutionEnvironment {
     .keyBy((i: number) => i % KEYS);
   let lines = shape.withoutCounter
     ? s.map((i: number) => `${i}`).uid("plain")
-    : s.process(new Counter()).uid("counter");
+    : s.process(new KeyCounter()).uid("counter");
   if (shape.withExtra) {
     lines = lines
       .keyBy((l: string) => l.split(",")[0]!)
@@ -109,26 +98,6 @@ class PassThroughCounter extends KeyedProcessFunction<string, string, string> {
   }
 }
 
-function committed(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const lines: string[] = [];
-  for (const f of readdirSync(dir)) {
-    if (f.startsWith(".")) continue;
-    for (const l of readFileSync(join(dir, f), "utf8").split("\n")) if (l !== "") lines.push(l);
-  }
-  return lines.sort();
-}
-
-function expected(records: number): string[] {
-  const counts = new Array<number>(KEYS).fill(0);
-  for (let i = 0; i < records; i++) counts[i % KEYS]!++;
-  const out: string[] = [];
-  counts.forEach((n, k) => {
-    for (let c = 1; c <= n; c++) out.push(`${k},${c}`);
-  });
-  return out.sort();
-}
-
 async function runThenStop(shape: JobShape, ms: number, savepoints: string): Promise<string> {
   const client = await buildJob(shape).executeAsync("savepoint-job");
   const result = client.getJobExecutionResult().catch((e: Error) => e);
@@ -145,11 +114,11 @@ test("stop with savepoint, restore at parallelism 1 -> 3 -> 2: exact output", as
   const records = 24_000;
   const shape = { out, records, rate: 20_000 };
   const sp1 = await runThenStop({ ...shape, parallelism: 1 }, 300, join(base, "sp"));
-  const partial = committed(out).length;
+  const partial = committedLines(out).length;
   assert.ok(partial > 0 && partial < records, `first run committed ${partial} records`);
   const sp2 = await runThenStop({ ...shape, parallelism: 3, restore: sp1 }, 300, join(base, "sp"));
   await buildJob({ ...shape, parallelism: 2, restore: sp2 }).execute("savepoint-job");
-  assert.deepEqual(committed(out), expected(records));
+  assert.deepEqual(committedLines(out), expectedCounts(records, KEYS));
 });
 
 test("an added operator starts empty; a removed operator's state is refused unless allowed", async () => {
@@ -185,7 +154,7 @@ test("an added operator starts empty; a removed operator's state is refused unle
     allowNonRestoredState: true,
     sinkUid: "sink-d",
   }).execute("savepoint-job");
-  const d = committed(outD);
+  const d = committedLines(outD);
   assert.ok(d.length > 0 && d.length < records, `resumed after the savepoint: ${d.length}`);
   // Added operator: the rest is restored, the new operator starts empty; output stays exact.
   await buildJob({
@@ -196,7 +165,7 @@ test("an added operator starts empty; a removed operator's state is refused unle
     restore: sp,
     withExtra: true,
   }).execute("savepoint-job");
-  assert.deepEqual(committed(out), expected(records));
+  assert.deepEqual(committedLines(out), expectedCounts(records, KEYS));
 });
 
 test("savepoints move between state backends: heap -> disk -> heap", async () => {
@@ -215,5 +184,5 @@ test("savepoints move between state backends: heap -> disk -> heap", async () =>
   await buildJob({ ...shape, parallelism: 3, restore: sp2, stateBackend: "hashmap" }).execute(
     "savepoint-job",
   );
-  assert.deepEqual(committed(out), expected(records));
+  assert.deepEqual(committedLines(out), expectedCounts(records, KEYS));
 });

@@ -12,29 +12,8 @@ import type { OperatorStateBackend, OperatorStateSnapshot } from "../state/opera
 import type { InternalTimeServiceManager } from "../state/timers.ts";
 import type { KeyedEntry, SnapshotableKeyedBackend, StateMeta, TimerEntry } from "./snapshot.ts";
 import type { StateFile } from "./state-file.ts";
-import { openStateFile, type CompletedCheckpointRef } from "./storage.ts";
-import { decodeChannelState, type GateRecords } from "./unaligned.ts";
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { CheckpointFormatError } from "./state-file.ts";
-
-/** Reads a channel state file of a checkpoint. */
-export async function readChannelState(
-  dir: string,
-  relative: string,
-  registry: TypeRegistry,
-): Promise<GateRecords[]> {
-  const path = resolve(dir, relative);
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new CheckpointFormatError(path, "channel state file is missing or unreadable", {
-      cause: e,
-    });
-  }
-  return decodeChannelState(path, bytes, registry);
-}
+import { openStateFile, readChannelState, type CompletedCheckpointRef } from "./storage.ts";
+import type { GateRecords } from "./unaligned.ts";
 
 /** What one operator restores from: the file chains of its old subtasks. */
 export interface OperatorRestoreData {

@@ -21,7 +21,7 @@ import type { KeyGroupRange } from "../../core/keygroups.ts";
 import type { TypeRegistry } from "../../core/serialization.ts";
 import { pruneSharedFiles } from "./shared-files.ts";
 import { CheckpointFormatError, StateFile } from "./state-file.ts";
-import { decodeChannelState } from "./unaligned.ts";
+import { decodeChannelState, type GateRecords } from "./unaligned.ts";
 
 /** Name of the metadata file of a checkpoint or savepoint. */
 export const METADATA_FILE = "_metadata";
@@ -182,6 +182,24 @@ export async function openStateFile(
   return new StateFile(path, bytes, registry);
 }
 
+/** Reads a channel state file (in-flight data of an unaligned checkpoint) of a checkpoint. */
+export async function readChannelState(
+  checkpointDir: string,
+  relative: string,
+  registry: TypeRegistry,
+): Promise<GateRecords[]> {
+  const path = resolve(checkpointDir, relative);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new CheckpointFormatError(path, "channel state file is missing or unreadable", {
+      cause: e,
+    });
+  }
+  return decodeChannelState(path, bytes, registry);
+}
+
 /**
  * Checks every state file of a checkpoint: present, parsable, and every section's checksum
  * right. Throws a {@link CheckpointFormatError} naming the first bad file.
@@ -198,18 +216,7 @@ export async function validateCheckpoint(
         if (range !== null) file.readKeyGroups(range, { entry() {}, timer() {} });
         file.readOperatorSection();
       }
-      if (st.inflight !== undefined) {
-        const path = resolve(ref.directory, st.inflight);
-        let bytes: Uint8Array;
-        try {
-          bytes = await readFile(path);
-        } catch (e) {
-          throw new CheckpointFormatError(path, "channel state file is missing or unreadable", {
-            cause: e,
-          });
-        }
-        decodeChannelState(path, bytes, registry);
-      }
+      if (st.inflight !== undefined) await readChannelState(ref.directory, st.inflight, registry);
     }
   }
 }

@@ -397,7 +397,7 @@ export class TaskCheckpointer {
         }
       }
       const opState = m.ctx.operatorState.snapshot();
-      const splits = m.op instanceof SourceOperator ? m.op.snapshotSplits(0) : null;
+      const splits = m.op instanceof SourceOperator ? m.op.snapshotSplits(id) : null;
       const states = keyed?.snapshotMeta() ?? [];
       const empty =
         states.length === 0 &&
@@ -567,11 +567,6 @@ export class TaskCheckpointer {
     return pending.then(() => {
       this.finalFiles = this.encode(FINAL_SNAPSHOT_ID, false, true).files;
     });
-  }
-
-  /** Whether the final snapshot was taken. */
-  get finished(): boolean {
-    return this.finalFiles !== null;
   }
 
   /** Writes the final snapshot as this task's part of checkpoint `id`. */

@@ -7,9 +7,9 @@
  * are written in batches. Canonical snapshots and restores are in disk-snapshot.ts; an optional
  * change log gives incremental checkpoints ({@link DiskKeyedStateBackend.forEachChange}).
  */
-import { GlobalWindow, TimeWindow } from "../../../api/windowing/windows.ts";
 import type { StateDescriptor } from "../../../api/state.ts";
-import { TypeRegistry } from "../../../core/serialization.ts";
+import type { TypeRegistry } from "../../../core/serialization.ts";
+import { stateRegistry } from "../../checkpoint/state-file.ts";
 import type { KeyedEntry, SnapshotableKeyedBackend, StateMeta } from "../../checkpoint/snapshot.ts";
 import { checkRestoredKind } from "../canonical.ts";
 import type { HeapState } from "../heap-states.ts";
@@ -51,14 +51,6 @@ export interface DiskBackendOptions extends KeyedBackendOptions {
 /** Restored entries buffered before they are written in one transaction. */
 const PENDING_BATCH = 10_000;
 
-/** A registry with the window classes (namespaces of window state). */
-function defaultRegistry(): TypeRegistry {
-  const registry = new TypeRegistry();
-  registry.register("strom.TimeWindow", TimeWindow);
-  registry.register("strom.GlobalWindow", GlobalWindow as unknown as new () => unknown);
-  return registry;
-}
-
 /** Keyed state in an embedded LMDB store with a heap write-back cache. */
 export class DiskKeyedStateBackend extends KeyedBackendBase implements SnapshotableKeyedBackend {
   private readonly ctx: DiskContext;
@@ -72,7 +64,7 @@ export class DiskKeyedStateBackend extends KeyedBackendBase implements Snapshota
   /** Opens a fresh store in `options.directory`. */
   constructor(options: DiskBackendOptions) {
     super(options);
-    const values = new ValueCodec(options.registry ?? defaultRegistry());
+    const values = new ValueCodec(options.registry ?? stateRegistry({}));
     const store = new DiskStore(options.directory);
     const cacheSize = options.cacheSize ?? 100_000;
     this.ctx = {
