@@ -10,6 +10,7 @@ const INJECTED_TIME_FILES = [
   "src/api/**/*.ts",
   "src/graph/**/*.ts",
   "src/runtime/**/*.ts",
+  "src/table/**/*.ts",
 ];
 /** The one file that implements the real clock and may read it. */
 const SYSTEM_CLOCK_FILES = ["src/core/time.ts"];

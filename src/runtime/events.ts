@@ -46,12 +46,30 @@ export class CheckpointBarrier extends StreamEvent {
   readonly timestamp: number;
   /** Whether it is a savepoint (self-contained: full state files only). */
   readonly savepoint: boolean;
+  /**
+   * Whether it belongs to an unaligned checkpoint: a remote sender then sends it ahead of the
+   * buffers still waiting for credit (it overtakes them).
+   */
+  readonly unaligned: boolean;
+  /**
+   * On the receiving side: how many buffers of its channel this barrier overtook at the sender.
+   * They arrive after it but belong before it, so the receiver stores them as in-flight data.
+   */
+  readonly overtaken: number;
   /** Creates a barrier. */
-  constructor(checkpointId: number, timestamp: number, savepoint = false) {
+  constructor(
+    checkpointId: number,
+    timestamp: number,
+    savepoint = false,
+    unaligned = false,
+    overtaken = 0,
+  ) {
     super();
     this.checkpointId = checkpointId;
     this.timestamp = timestamp;
     this.savepoint = savepoint;
+    this.unaligned = unaligned;
+    this.overtaken = overtaken;
   }
 }
 

@@ -456,6 +456,8 @@ export class StreamTask {
         const reader = ch.reader!;
         const decoded = this.decoded;
         reader.setBuffer(batch);
+        // A buffer an unaligned barrier overtook at the sender (it arrived after that barrier).
+        const overtaken = cp?.recorder?.inTail(ch) === true;
         let more = true;
         while (more) {
           more = decodeInto(reader, decoded, DECODE_CHUNK);
@@ -464,6 +466,7 @@ export class StreamTask {
           done += this.processLocal(decoded, ch);
           decoded.values.fill(undefined, 0, decoded.count);
         }
+        if (overtaken) cp!.onOvertakenBuffer(ch);
       } else {
         const rec = cp?.recorder;
         if (rec && rec.records(ch)) rec.add(ch, batch);

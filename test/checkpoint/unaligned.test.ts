@@ -3,7 +3,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { TypeRegistry } from "../../src/core/serialization.ts";
 import { CheckpointBarrier, WatermarkEvent } from "../../src/runtime/events.ts";
-import { InputChannel, peekBarrier } from "../../src/runtime/network/channels.ts";
+import {
+  decodeInto,
+  InputChannel,
+  peekBarrier,
+  RemoteChannelWriter,
+} from "../../src/runtime/network/channels.ts";
 import {
   decodeChannelState,
   encodeChannelState,
@@ -67,4 +72,74 @@ test("a barrier is seen at the end of a local batch", () => {
   assert.equal(peekBarrier(batch([1, b])), b);
   assert.equal(peekBarrier(batch([1, 2])), null);
   assert.equal(peekBarrier(new Uint8Array([1, 2, 3])), null);
+});
+
+test("an unaligned barrier overtakes the buffers a remote sender holds for lack of credit", () => {
+  const registry = new TypeRegistry();
+  const sent: Uint8Array[] = [];
+  const transport = {
+    sendBuffer: (_slot: number, _ch: number, bytes: Uint8Array) => void sent.push(bytes),
+    sendCredit: () => {},
+    setHandlers: () => {},
+  };
+  const w = new RemoteChannelWriter(transport, 1, 5, 1, 100, registry, "in a test");
+  w.write("a", 1);
+  w.flush(); // takes the only credit
+  w.write("b", 2);
+  w.flush(); // waits for credit
+  w.write("c", 3);
+  w.flush();
+  assert.equal(sent.length, 1);
+  assert.equal(w.isAvailable(), false);
+  w.writeEvent(new CheckpointBarrier(4, 50, false, true));
+  assert.equal(sent.length, 2, "the barrier went ahead");
+  const barrier = peekBarrier(sent[1]!)!;
+  assert.deepEqual(
+    [barrier.checkpointId, barrier.timestamp, barrier.unaligned, barrier.overtaken],
+    [4, 50, true, 2],
+  );
+  // Credit for "a" and for the barrier lets the overtaken buffers follow, in order.
+  w.addCredit(2);
+  assert.equal(sent.length, 3);
+  w.addCredit(1);
+  assert.equal(sent.length, 4);
+  const ch = new InputChannel(0, 1, 5, true, registry);
+  const decoded = { values: new Array<unknown>(8), timestamps: new Float64Array(8), count: 0 };
+  const rec = new InFlightRecorder(4, [ch]);
+  const got: unknown[] = [];
+  for (const bytes of sent) {
+    const tail = rec.inTail(ch);
+    ch.reader!.setBuffer(bytes);
+    decodeInto(ch.reader!, decoded, 8);
+    if (rec.records(ch)) rec.add(ch, decoded);
+    for (let i = 0; i < decoded.count; i++) {
+      const v = decoded.values[i];
+      if (v instanceof CheckpointBarrier) rec.close(ch, v.overtaken);
+      else got.push(v);
+    }
+    if (tail) rec.bufferDone(ch);
+  }
+  assert.deepEqual(got, ["a", "b", "c"]);
+  assert.equal(rec.done, true);
+  assert.deepEqual(rec.result()[0]!.values, ["a", "b", "c"]);
+});
+
+test("an aligned barrier keeps its place behind the queued buffers", () => {
+  const sent: Uint8Array[] = [];
+  const transport = {
+    sendBuffer: (_slot: number, _ch: number, bytes: Uint8Array) => void sent.push(bytes),
+    sendCredit: () => {},
+    setHandlers: () => {},
+  };
+  const w = new RemoteChannelWriter(transport, 1, 5, 1, 100, new TypeRegistry(), "in a test");
+  w.write("a", 1);
+  w.flush();
+  w.write("b", 2);
+  w.flush();
+  w.writeEvent(new CheckpointBarrier(4, 50, true));
+  assert.equal(sent.length, 1);
+  w.addCredit(2);
+  assert.equal(sent.length, 3);
+  const barrier = peekBarrier(sent[2]!)!;
+  assert.deepEqual([barrier.savepoint, barrier.unaligned, barrier.overtaken], [true, false, 0]);
 });

@@ -209,7 +209,7 @@ export class TaskCheckpointer {
     const pending = this.runHooks(id, timestamp);
     const finish = (): void => {
       const { files, ready } = this.encode(id, false, false);
-      const barrier = new CheckpointBarrier(id, timestamp, false);
+      const barrier = new CheckpointBarrier(id, timestamp, false, true);
       for (const w of this.host.writers) w.broadcastEvent(barrier);
       this.upload(id, files, inflight, ready);
       this.maybeFinishUnaligned();
@@ -242,7 +242,7 @@ export class TaskCheckpointer {
     const id = barrier.checkpointId;
     const run = this.unalignedRun;
     if (run !== null && id === run.recorder.id) {
-      run.recorder.close(ch);
+      run.recorder.close(ch, barrier.overtaken);
       this.maybeFinishUnaligned();
       return;
     }
@@ -271,6 +271,14 @@ export class TaskCheckpointer {
     this.received.add(ch);
     if (this.host.mode === "EXACTLY_ONCE") this.blocked.add(ch);
     this.maybeComplete();
+  }
+
+  /** A buffer that an unaligned barrier overtook on `ch` was processed (and recorded). */
+  onOvertakenBuffer(ch: InputChannel): void {
+    const run = this.unalignedRun;
+    if (run === null) return;
+    run.recorder.bufferDone(ch);
+    this.maybeFinishUnaligned();
   }
 
   /** A channel ended: alignment no longer waits for it, nor does in-flight recording. */
@@ -319,7 +327,8 @@ export class TaskCheckpointer {
     const pending = this.runHooks(id, timestamp);
     const finish = (): void => {
       const { files, ready } = this.encode(id, savepoint, false);
-      const barrier = new CheckpointBarrier(id, timestamp, savepoint);
+      const unaligned = !savepoint && this.unalignedOnArrival;
+      const barrier = new CheckpointBarrier(id, timestamp, savepoint, unaligned);
       for (const w of this.host.writers) w.broadcastEvent(barrier);
       this.upload(id, files, undefined, ready);
     };

@@ -2,11 +2,13 @@
  * Unaligned checkpoints: the in-flight data a task stores with a checkpoint. When a task takes an
  * unaligned snapshot, the records still queued in its input channels (and those arriving until
  * each channel's barrier is processed) were sent before the barrier but are not in the snapshot's
- * state; the {@link InFlightRecorder} copies them as the task processes them, and the channel
- * state file keeps them per input gate. On restore they are processed first, before new input.
+ * state; so are the buffers a remote sender still held for lack of credit, which the barrier
+ * overtook (it carries their count, and they arrive after it). The {@link InFlightRecorder}
+ * copies all of them as the task processes them, and the channel state file keeps them per input
+ * gate. On restore they are processed first, before new input.
  *
  * Channel state file: magic `STROMCS1`, u32 LE CRC-32 of the body, body = one codec value
- * `{ gates: [gateIndex, values[], timestamps[]][] }`.
+ * `{ gates: [gateIndex, values[], timestamps[], overtakenBuffers][] }` (the count is informational).
  */
 import { crc32 } from "node:zlib";
 import { DataInputView, DataOutputView, type TypeRegistry } from "../../core/serialization.ts";
@@ -24,6 +26,8 @@ export interface GateRecords {
   readonly values: unknown[];
   /** Their timestamps. */
   readonly timestamps: number[];
+  /** How many of the recorded buffers an unaligned barrier had overtaken at the sender. */
+  overtaken?: number;
 }
 
 /** Copies the records a task processes from channels that are still before a checkpoint's barrier. */
@@ -32,6 +36,8 @@ export class InFlightRecorder {
   readonly id: number;
   private readonly open = new Set<InputChannel>();
   private readonly gates = new Map<number, GateRecords>();
+  /** Channels past their barrier, with the number of overtaken buffers still to record. */
+  private readonly tails = new Map<InputChannel, number>();
 
   /** Records channels `channels` (unfinished, barrier `id` not processed yet). */
   constructor(id: number, channels: Iterable<InputChannel>) {
@@ -60,9 +66,33 @@ export class InFlightRecorder {
     }
   }
 
-  /** Channel `ch` delivered the barrier (or ended): nothing more to record from it. */
-  close(ch: InputChannel): void {
-    this.open.delete(ch);
+  /**
+   * Channel `ch` delivered the barrier (or ended). With `overtaken` > 0 the barrier overtook that
+   * many buffers at the sender: they are recorded too, as they arrive ({@link bufferDone}).
+   */
+  close(ch: InputChannel, overtaken = 0): void {
+    if (overtaken > 0 && this.open.has(ch)) this.tails.set(ch, overtaken);
+    else {
+      this.open.delete(ch);
+      this.tails.delete(ch);
+    }
+  }
+
+  /** Whether `ch` delivered its barrier and the buffers it overtook are being recorded. */
+  inTail(ch: InputChannel): boolean {
+    return this.tails.size > 0 && this.tails.has(ch);
+  }
+
+  /** One overtaken buffer of `ch` was recorded and processed. */
+  bufferDone(ch: InputChannel): void {
+    const g = this.gates.get(ch.gateIndex);
+    if (g !== undefined) g.overtaken = (g.overtaken ?? 0) + 1;
+    const left = (this.tails.get(ch) ?? 1) - 1;
+    if (left > 0) this.tails.set(ch, left);
+    else {
+      this.tails.delete(ch);
+      this.open.delete(ch);
+    }
   }
 
   /** Whether every channel delivered the barrier. */
@@ -79,7 +109,9 @@ export class InFlightRecorder {
 /** Encodes a channel state file. */
 export function encodeChannelState(gates: GateRecords[], registry: TypeRegistry): Uint8Array {
   const out = new DataOutputView(64 * 1024, registry);
-  out.writeValue({ gates: gates.map((g) => [g.gate, g.values, g.timestamps]) });
+  out.writeValue({
+    gates: gates.map((g) => [g.gate, g.values, g.timestamps, g.overtaken ?? 0]),
+  });
   const body = out.toUint8Array();
   const bytes = new Uint8Array(12 + body.length);
   bytes.set(new TextEncoder().encode(MAGIC), 0);
@@ -104,9 +136,11 @@ export function decodeChannelState(
   }
   try {
     const v = new DataInputView(body, registry).readValue() as {
-      gates: [number, unknown[], number[]][];
+      gates: [number, unknown[], number[], number?][];
     };
-    return v.gates.map(([gate, values, timestamps]) => ({ gate, values, timestamps }));
+    return v.gates.map(([gate, values, timestamps, overtaken]) =>
+      overtaken ? { gate, values, timestamps, overtaken } : { gate, values, timestamps },
+    );
   } catch (e) {
     throw new CheckpointFormatError(
       path,

@@ -163,8 +163,22 @@ export class LocalChannelWriter implements ChannelWriter {
   }
 }
 
-/** Bytes of a buffer holding nothing but a checkpoint barrier. */
-const LONE_BARRIER_BYTES = 1 + 8 + 8 + 1;
+/** Bytes of a buffer holding nothing but a checkpoint barrier (tag, id, time, flags, overtaken). */
+const LONE_BARRIER_BYTES = 1 + 8 + 8 + 1 + 4;
+/** Barrier flag bits. */
+const BARRIER_SAVEPOINT = 1;
+const BARRIER_UNALIGNED = 2;
+
+/** Decodes a barrier's flags byte and overtaken count. */
+function barrierOf(id: number, ts: number, flags: number, overtaken: number): CheckpointBarrier {
+  return new CheckpointBarrier(
+    id,
+    ts,
+    (flags & BARRIER_SAVEPOINT) !== 0,
+    (flags & BARRIER_UNALIGNED) !== 0,
+    overtaken,
+  );
+}
 
 /**
  * The checkpoint barrier that ends `batch`, if any, without consuming it: the last element of a
@@ -175,10 +189,11 @@ export function peekBarrier(batch: LocalBatch | Uint8Array): CheckpointBarrier |
   if (batch instanceof Uint8Array) {
     if (batch.length !== LONE_BARRIER_BYTES || batch[0] !== TAG_BARRIER) return null;
     const view = new DataView(batch.buffer, batch.byteOffset, batch.byteLength);
-    return new CheckpointBarrier(
+    return barrierOf(
       view.getFloat64(1, true),
       view.getFloat64(9, true),
-      batch[17] === 1,
+      batch[17]!,
+      view.getUint32(18, true),
     );
   }
   const last = batch.count > 0 ? batch.values[batch.count - 1] : undefined;
@@ -293,20 +308,21 @@ export class RemoteChannelWriter implements ChannelWriter {
 
   /**
    * Serializes an event (after the staged records) and sends the buffer. A checkpoint barrier
-   * travels in a buffer of its own, so the receiver can see it on arrival ({@link peekBarrier}).
+   * travels in a buffer of its own, so the receiver can see it on arrival ({@link peekBarrier});
+   * an unaligned one is sent at once, ahead of the buffers waiting for credit, and tells the
+   * receiver how many it overtook.
    */
   writeEvent(event: StreamEvent): void {
     this.serializeStaged();
-    if (event instanceof CheckpointBarrier) this.send();
+    if (event instanceof CheckpointBarrier) {
+      this.send();
+      this.writeBarrier(event);
+      return;
+    }
     const out = this.out;
     if (event instanceof WatermarkEvent) {
       out.writeUint8(TAG_WATERMARK);
       out.writeFloat64(event.timestamp);
-    } else if (event instanceof CheckpointBarrier) {
-      out.writeUint8(TAG_BARRIER);
-      out.writeFloat64(event.checkpointId);
-      out.writeFloat64(event.timestamp);
-      out.writeUint8(event.savepoint ? 1 : 0);
     } else if (event instanceof WatermarkStatusEvent) {
       out.writeUint8(TAG_STATUS);
       out.writeUint8(event.idle ? 1 : 0);
@@ -315,6 +331,29 @@ export class RemoteChannelWriter implements ChannelWriter {
     }
     this.records++;
     this.send();
+  }
+
+  private writeBarrier(barrier: CheckpointBarrier): void {
+    const out = this.out;
+    const overtaken = barrier.unaligned ? this.pending.length : 0;
+    out.writeUint8(TAG_BARRIER);
+    out.writeFloat64(barrier.checkpointId);
+    out.writeFloat64(barrier.timestamp);
+    out.writeUint8(
+      (barrier.savepoint ? BARRIER_SAVEPOINT : 0) | (barrier.unaligned ? BARRIER_UNALIGNED : 0),
+    );
+    out.writeUint32(overtaken);
+    if (!barrier.unaligned) {
+      this.records++;
+      this.send();
+      return;
+    }
+    // Priority: the barrier goes now, whatever the credit. It still takes one (credit may go
+    // negative), as the receiver returns one when it consumes the barrier's buffer.
+    const bytes = out.toUint8Array();
+    out.reset();
+    this.credits--;
+    this.transport.sendBuffer(this.targetSlot, this.channelId, bytes);
   }
 
   /** Serializes the staged records and sends the buffer (or queues it until credit arrives). */
@@ -387,7 +426,8 @@ export function decodeInto(reader: DataInputView, batch: LocalBatch, max: number
         case TAG_BARRIER: {
           const id = reader.readFloat64();
           const ts = reader.readFloat64();
-          values[n] = new CheckpointBarrier(id, ts, reader.readUint8() === 1);
+          const flags = reader.readUint8();
+          values[n] = barrierOf(id, ts, flags, reader.readUint32());
           break;
         }
         case TAG_STATUS:
