@@ -6,6 +6,8 @@
  *   npm test -- test/core                      the tests under a folder (or one file)
  *   npm test -- keygroups                      the test files whose path contains "keygroups"
  *   npm test -- --test-name-pattern=watermark  any option goes through to `node --test`
+ *   npm run test:large                         the long tests (`test/**\/*.large.ts`, run by CI
+ *                                              after the others), one file at a time
  *
  * Exits with the test runner's exit code.
  */
@@ -16,8 +18,12 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TEST_DIR = join(ROOT, "test");
-const TEST_SUFFIX = ".test.ts";
-const DEFAULT_OPTIONS = ["--test-concurrency=2", "--test-timeout=120000"];
+/** `--large` selects the long tests, which have a suffix of their own. */
+const LARGE = process.argv.includes("--large");
+const TEST_SUFFIX = LARGE ? ".large.ts" : ".test.ts";
+const DEFAULT_OPTIONS = LARGE
+  ? ["--test-concurrency=1", "--test-timeout=1800000"]
+  : ["--test-concurrency=2", "--test-timeout=120000"];
 /** Options of `node` that take their value as the next argument (when written without "="). */
 const OPTIONS_WITH_VALUE = new Set([
   "--test-name-pattern",
@@ -55,7 +61,7 @@ function parseArgs(args: readonly string[]): { options: string[]; filters: strin
   const filters: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (arg === "--") continue;
+    if (arg === "--" || arg === "--large") continue;
     if (arg.startsWith("-")) {
       options.push(arg);
       if (!arg.includes("=") && OPTIONS_WITH_VALUE.has(arg) && i + 1 < args.length) {

@@ -128,6 +128,12 @@ export class DataOutputView {
     this.pos += 8;
   }
 
+  /** Serializes a number, as {@link writeValue} would, on a shorter path. */
+  writeNumberValue(n: number): void {
+    if (this.pos + 9 > this.buf.length) this.grow(9);
+    this.writeNumber(n);
+  }
+
   /**
    * Serializes `value`. Throws a {@link SerializationError} naming the path of the first value
    * that cannot be written; the writer is then unchanged and can be used again.

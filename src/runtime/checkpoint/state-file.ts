@@ -81,6 +81,17 @@ export interface StateFileInput {
   readonly operator: OperatorSection;
 }
 
+/**
+ * Visits a plain table's live entries of one state in one call (no namespace, no TTL time):
+ * `entries` maps keys (in map form) to values; `keyObjects` maps the map form of object keys
+ * back to the key objects.
+ */
+export type RunVisitor = (
+  state: string,
+  entries: ReadonlyMap<unknown, unknown>,
+  keyObjects: ReadonlyMap<unknown, unknown>,
+) => void;
+
 /** A state file or checkpoint metadata that cannot be read. */
 export class CheckpointFormatError extends Error {
   /** The file at fault. */
@@ -115,6 +126,11 @@ export function stateRegistry(
 const FLAG_DELETED = 1;
 /** Entry flag: a TTL time follows (omitted when 0). */
 const FLAG_TIME = 2;
+/**
+ * Entry flag: a run of live entries of one state without namespace or TTL time: state index,
+ * count, then count pairs of key and value (the heap backend's plain value tables).
+ */
+const FLAG_RUN = 4;
 /** Ends the entries, and then the timers, of a key group section. */
 const END = 0xff;
 /** Starts a timer record. */
@@ -122,7 +138,8 @@ const TIMER = 1;
 
 /**
  * Encodes a state file; returns its bytes. Entries: flags (u8), state index, key, namespace,
- * value (codec values), then the TTL time (f64) when flagged; `END`; then timers (`TIMER`,
+ * value (codec values), then the TTL time (f64) when flagged — or a run (`FLAG_RUN`, state
+ * index, count, then key and value pairs) — `END`; then timers (`TIMER`,
  * service, domain (u8), key, namespace, time (f64)) and `END`. All sections are written by one
  * writer whose structure table restarts at each section.
  */
@@ -167,6 +184,33 @@ export class StateFileBuilder {
 
   /** A live entry's visitor (no deletion flag argument), for backends' `forEachEntry`. */
   readonly liveEntry = (state: string, e: KeyedEntry): void => this.entry(state, e, false);
+
+  /**
+   * Writes the live entries of a plain table in one run (see {@link RunVisitor}): keys are the
+   * map's keys, or their objects in `keyObjects` where present.
+   */
+  readonly liveRun: RunVisitor = (state, entries, keyObjects) => {
+    if (entries.size === 0) return;
+    const idx = this.stateIndex.get(state);
+    if (idx === undefined) throw new Error(`internal error: state '${state}' has no meta`);
+    const out = this.out;
+    out.writeUint8(FLAG_RUN);
+    out.writeValue(idx);
+    out.writeValue(entries.size);
+    if (keyObjects.size === 0) {
+      entries.forEach((value, key) => {
+        if (typeof key === "number") out.writeNumberValue(key);
+        else out.writeValue(key);
+        if (typeof value === "number") out.writeNumberValue(value);
+        else out.writeValue(value);
+      });
+    } else {
+      entries.forEach((value, key) => {
+        out.writeValue(keyObjects.has(key) ? keyObjects.get(key) : key);
+        out.writeValue(value);
+      });
+    }
+  };
 
   /**
    * Starts a file with these header fields and states; `sizeHint` (e.g. the previous file's
@@ -320,6 +364,14 @@ export class StateFile {
           if (flags === END) break;
           const meta = this.header.states[input.readValue() as number];
           if (meta === undefined) throw new Error("entry refers to an unknown state");
+          if (flags === FLAG_RUN) {
+            const n = input.readValue() as number;
+            for (let i = 0; i < n; i++) {
+              const key = input.readValue();
+              visit.entry(meta, kg, { key, ns: undefined, value: input.readValue(), t: 0 }, false);
+            }
+            continue;
+          }
           const key = input.readValue();
           const ns = input.readValue();
           const value = input.readValue();

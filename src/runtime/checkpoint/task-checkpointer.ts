@@ -451,7 +451,12 @@ export class TaskCheckpointer {
           backend as HeapKeyedStateBackend,
           builder,
           {
-            entries: (kg) => keyed.forEachEntry(kg, builder.liveEntry),
+            entries: (kg) =>
+              (backend as HeapKeyedStateBackend).forEachEntry(
+                kg,
+                builder.liveEntry,
+                builder.liveRun,
+              ),
             timers: (kg) => timersByGroup.get(kg) ?? [],
           },
           range,

@@ -8,6 +8,7 @@
  */
 import type { StateDescriptor } from "../../api/state.ts";
 import type { KeyedEntry, SnapshotableKeyedBackend, StateMeta } from "../checkpoint/snapshot.ts";
+import type { RunVisitor } from "../checkpoint/state-file.ts";
 import { checkRestoredKind } from "./canonical.ts";
 import {
   forEachHeapEntry,
@@ -50,11 +51,26 @@ export class HeapKeyedStateBackend extends KeyedBackendBase implements Snapshota
     return out;
   }
 
-  /** Visits every entry of key group `keyGroup`, state by state. */
-  forEachEntry(keyGroup: number, visit: (state: string, entry: KeyedEntry) => void): void {
+  /**
+   * Visits every entry of key group `keyGroup`, state by state; plain value tables go to `run`
+   * whole when it is given.
+   */
+  forEachEntry(
+    keyGroup: number,
+    visit: (state: string, entry: KeyedEntry) => void,
+    run?: RunVisitor,
+  ): void {
     const group = this.ownedIndex(keyGroup, "snapshot");
     const now = this.now();
-    for (const [name, s] of this.states) forEachHeapEntry(s, group, now, (e) => visit(name, e));
+    for (const [name, s] of this.states) {
+      forEachHeapEntry(
+        s,
+        group,
+        now,
+        (e) => visit(name, e),
+        run === undefined ? undefined : (m, objs) => run(name, m, objs),
+      );
+    }
     for (const [name, p] of this.pending) {
       const entries = p.groups.get(keyGroup);
       if (entries !== undefined) for (const e of entries) visit(name, e);

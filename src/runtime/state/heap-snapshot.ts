@@ -28,13 +28,15 @@ const scratch: { key: unknown; ns: unknown; value: unknown; t: number } = {
 
 /**
  * Visits every entry of `state` in key group index `group` (of the owned range) canonically.
- * The entry object may be reused between calls: a visitor keeping it must copy it.
+ * The entry object may be reused between calls: a visitor keeping it must copy it. With `run`,
+ * a plain value table (no namespace, no TTL) is handed over whole instead, keys in map form.
  */
 export function forEachHeapEntry(
   state: HeapState,
   group: number,
   now: number,
   visit: (entry: KeyedEntry) => void,
+  run?: (entries: ReadonlyMap<unknown, unknown>, keyObjects: ReadonlyMap<unknown, unknown>) => void,
 ): void {
   const table = state.table;
   const d = state.descriptor;
@@ -42,6 +44,10 @@ export function forEachHeapEntry(
     const m = table.rawGroups[group];
     if (m === undefined) return;
     const objs = table.keyObjects;
+    if (run !== undefined) {
+      run(m, objs);
+      return;
+    }
     const e = scratch;
     e.ns = undefined;
     e.t = 0;
