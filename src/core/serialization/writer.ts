@@ -61,11 +61,28 @@ export class DataOutputView {
   private readonly structures: TrieNode[] = [];
   private trieNodes = 0;
 
-  /** Creates a writer; `registry` lists the classes whose instances may be written. */
-  constructor(initialCapacity = 32 * 1024, registry: TypeRegistry = new TypeRegistry()) {
-    this.buf = new Uint8Array(Math.max(16, initialCapacity | 0));
-    this.view = new DataView(this.buf.buffer);
+  /**
+   * Creates a writer; `registry` lists the classes whose instances may be written. `initial` is
+   * a capacity, or a buffer to write into (reused memory: the writer owns it from now on).
+   */
+  constructor(
+    initial: number | Uint8Array = 32 * 1024,
+    registry: TypeRegistry = new TypeRegistry(),
+  ) {
+    this.buf = typeof initial === "number" ? new Uint8Array(Math.max(16, initial | 0)) : initial;
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.registry = registry;
+  }
+
+  /** The whole underlying buffer (written bytes and spare room), e.g. to reuse its memory. */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
+  /** Moves the position forward by `n` bytes left as they are (room to fill in later). */
+  skip(n: number): void {
+    if (this.pos + n > this.buf.length) this.grow(n);
+    this.pos += n;
   }
 
   /** Number of bytes written since the last reset. */

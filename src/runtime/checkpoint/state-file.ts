@@ -22,6 +22,8 @@ import type { OperatorStateSnapshot } from "../state/operator-state.ts";
 
 /** The magic bytes that open every state file. */
 export const STATE_FILE_MAGIC = "STROMST1";
+/** The magic bytes, encoded. */
+const MAGIC_BYTES = new TextEncoder().encode(STATE_FILE_MAGIC);
 /** Current state file format version. */
 export const STATE_FILE_VERSION = 1;
 
@@ -213,20 +215,36 @@ export class StateFileBuilder {
   };
 
   /**
-   * Starts a file with these header fields and states; `sizeHint` (e.g. the previous file's
-   * size) sizes the buffer up front.
+   * Starts a file with these header fields and states. `sizeHint` (e.g. the previous file's
+   * size) sizes the buffer up front; `buffer` is memory to reuse (a previous file's, no longer
+   * needed); `headerHint` (the previous header's size) reserves room in front of the sections,
+   * so that {@link finish} can put the header there instead of copying the file.
    */
   constructor(
     header: StateFileInput["header"],
     states: StateMeta[],
     registry: TypeRegistry,
     sizeHint = 0,
+    reuse: { buffer?: Uint8Array; headerHint?: number } = {},
   ) {
-    this.out = new DataOutputView(Math.max(256 * 1024, Math.ceil(sizeHint * 1.1)), registry);
+    const reserve = 12 + Math.max(1024, Math.ceil((reuse.headerHint ?? 0) * 1.25));
+    const size = Math.max(256 * 1024, Math.ceil(sizeHint * 1.1) + reserve);
+    const buffer = reuse.buffer;
+    this.out = new DataOutputView(
+      buffer !== undefined && buffer.length >= size ? buffer : size,
+      registry,
+    );
+    this.out.skip(reserve);
+    this.bodyStart = reserve;
     this.header = header;
     this.states = states;
     this.stateIndex = new Map(states.map((s, i) => [s.name, i]));
   }
+
+  /** Size of the last header written by {@link finish} (a hint for the next file). */
+  headerSize = 0;
+  /** Where the sections start in the buffer (room for the header before). */
+  private readonly bodyStart: number;
 
   private section(write: () => boolean): SectionRef | null {
     const out = this.out;
@@ -236,7 +254,11 @@ export class StateFileBuilder {
       out.truncate(start);
       return null;
     }
-    return [start, out.position - start, crc32(out.bytesView(start, out.position))];
+    return [
+      start - this.bodyStart,
+      out.position - start,
+      crc32(out.bytesView(start, out.position)),
+    ];
   }
 
   /** Encodes the entries and timers of key group `kg` (an empty group adds no section). */
@@ -281,12 +303,24 @@ export class StateFileBuilder {
       operator,
     };
     const headerBytes = new TextEncoder().encode(JSON.stringify(header));
-    const body = this.out.position;
-    const bytes = new Uint8Array(8 + 4 + headerBytes.length + body);
-    bytes.set(new TextEncoder().encode(STATE_FILE_MAGIC), 0);
+    this.headerSize = headerBytes.length;
+    const start = this.bodyStart;
+    const end = this.out.position;
+    const prefix = 12 + headerBytes.length;
+    if (prefix <= start) {
+      // The header goes in the room left in front of the sections: no copy of the file.
+      const all = this.out.buffer;
+      const at = start - prefix;
+      all.set(MAGIC_BYTES, at);
+      new DataView(all.buffer, all.byteOffset + at + 8, 4).setUint32(0, headerBytes.length, true);
+      all.set(headerBytes, at + 12);
+      return all.subarray(at, end);
+    }
+    const bytes = new Uint8Array(prefix + end - start);
+    bytes.set(MAGIC_BYTES, 0);
     new DataView(bytes.buffer).setUint32(8, headerBytes.length, true);
     bytes.set(headerBytes, 12);
-    bytes.set(this.out.bytesView(0, body), 12 + headerBytes.length);
+    bytes.set(this.out.bytesView(start, end), prefix);
     return bytes;
   }
 }
