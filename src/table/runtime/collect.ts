@@ -1,0 +1,70 @@
+/**
+ * Collecting a changelog stream back to the client (the SQL client, tests), through the
+ * DataStream API's collect sink, and materializing it into its final table.
+ */
+import type { DataStream } from "../../api/datastream.ts";
+import type { JobClient } from "../../api/executor.ts";
+import { OneInputTransformation } from "../../api/transformations.ts";
+import { applyChangelog, type Row } from "./row.ts";
+
+/** Options of {@link collectChangelog}. */
+export interface CollectOptions {
+  /** The job's name (default `Collect Job`). */
+  readonly jobName?: string;
+  /** Stop (cancel the job) after this many rows; for unbounded inputs. */
+  readonly limit?: number;
+}
+
+/**
+ * Runs the job and returns the rows of `stream` in the order they arrived. The collect sink runs
+ * at the stream's own parallelism with a forward edge, so each upstream subtask's order is kept
+ * (an ORDER BY at parallelism 1 arrives sorted); rows of different subtasks interleave.
+ */
+export async function collectChangelog(
+  stream: DataStream<Row>,
+  options: CollectOptions = {},
+): Promise<Row[]> {
+  const host = stream.getExecutionEnvironment();
+  const max = options.limit ?? Infinity;
+  const out: Row[] = [];
+  let client: JobClient | null = null;
+  let cancelled = false;
+  const stop = (): void => {
+    if (client !== null && !cancelled && out.length >= max) {
+      cancelled = true;
+      void client.cancel();
+    }
+  };
+  const id = host.registerCollector((records) => {
+    for (const r of records) if (out.length < max) out.push(r as Row);
+    stop();
+  });
+  host.addTransformation(
+    new OneInputTransformation<Row, never>(
+      stream.getTransformation(),
+      "Collect Sink",
+      { kind: "collect", collectId: id },
+      stream.getParallelism(),
+      null,
+    ),
+  );
+  client = await host.executeAsync(options.jobName ?? "Collect Job");
+  stop();
+  try {
+    await client.getJobExecutionResult();
+  } catch (e) {
+    if (!cancelled) throw e;
+  }
+  return out;
+}
+
+/**
+ * Runs the job and returns the final table of `stream`'s changelog (see `applyChangelog`:
+ * a multiset, or one row per key with `keyFields`).
+ */
+export async function collectTable(
+  stream: DataStream<Row>,
+  options: CollectOptions & { readonly keyFields?: readonly number[] } = {},
+): Promise<unknown[][]> {
+  return applyChangelog(await collectChangelog(stream, options), options.keyFields);
+}

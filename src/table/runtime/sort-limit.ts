@@ -1,0 +1,238 @@
+/**
+ * ORDER BY with LIMIT/OFFSET on bounded input, and LIMIT on insert-only streams.
+ *
+ * A sort gathers every row to one subtask (keyed by a constant, parallelism 1), keeps the table
+ * in MapState (row -> copies, arrival number; retractions remove copies), and at the end of
+ * input sorts it (stably: ties keep their arrival order), cuts OFFSET/FETCH and emits `+I` rows
+ * in order. Its output has parallelism 1; keep what follows at parallelism 1 to keep the order
+ * (the collect helpers do). A streaming Top-N is a later issue: an ORDER BY over unbounded input
+ * without a time attribute is refused ({@link unboundedSortError}).
+ */
+import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
+import {
+  KeyedProcessFunction,
+  type Collector,
+  type KeyedOnTimerContext,
+  type KeyedProcessContext,
+} from "../../api/functions.ts";
+import {
+  MapStateDescriptor,
+  ValueStateDescriptor,
+  type MapState,
+  type ValueState,
+} from "../../api/state.ts";
+import { SourceTransformation, type Transformation } from "../../api/transformations.ts";
+import { TableRuntimeError, UnsupportedPlanError } from "./errors.ts";
+import { END_OF_INPUT_TIME, configure, type OperatorOptions } from "./execution.ts";
+import {
+  ROW_KIND_NAMES,
+  RowKind,
+  formatRow,
+  isAccumulate,
+  kindOf,
+  withKind,
+  type Row,
+} from "./row.ts";
+import { rowIdentity } from "./value-keys.ts";
+
+/**
+ * The error for an ORDER BY that cannot run: sorting unbounded input needs a time attribute
+ * (ascending) as its first sort key, or a Top-N (ORDER BY ... LIMIT n, a later issue).
+ */
+export function unboundedSortError(place = "ORDER BY"): UnsupportedPlanError {
+  return new UnsupportedPlanError(
+    `${place}: sorting an unbounded stream is not supported unless it is sorted by a time ` +
+      `attribute in ascending order first; run the query in BATCH mode or on bounded input`,
+  );
+}
+
+function isBounded(t: Transformation, seen: Set<Transformation>): boolean {
+  if (seen.has(t)) return true;
+  seen.add(t);
+  if (t instanceof SourceTransformation && t.source.getBoundedness() !== "BOUNDED") return false;
+  return t.inputs().every((i) => isBounded(i, seen));
+}
+
+/** Whether every source upstream of `stream` is bounded. */
+export function isBoundedStream(stream: DataStream<any>): boolean {
+  return isBounded(stream.getTransformation(), new Set());
+}
+
+/** Options of {@link sortLimit}. */
+export interface SortLimitOptions extends Omit<OperatorOptions, "parallelism" | "batch"> {
+  /** The ORDER BY comparator of two rows; omitted: arrival order (OFFSET/FETCH only). */
+  readonly compare?: (a: Row, b: Row) => number;
+  /** Rows to skip (OFFSET), default 0. */
+  readonly offset?: number;
+  /** Rows to emit after the offset (LIMIT / FETCH), default all. */
+  readonly fetch?: number;
+}
+
+/** One stored row of a sort: the row (as +I), its copies, its first arrival number. */
+type SortEntry = [row: Row, count: number, seq: number];
+
+function checkCount(n: number | undefined, what: string, place: string, dflt: number): number {
+  if (n === undefined) return dflt;
+  if (!(Number.isSafeInteger(n) && n >= 0) && n !== Infinity) {
+    throw new TableRuntimeError(`${place}: ${what} must be an integer >= 0, got ${String(n)}`);
+  }
+  return n;
+}
+
+/** The keyed function behind {@link sortLimit}. */
+export class SortLimitFunction extends KeyedProcessFunction<unknown, Row, Row> {
+  private readonly compare: ((a: Row, b: Row) => number) | null;
+  private readonly offset: number;
+  private readonly fetch: number;
+  private readonly place: string;
+  private rows!: MapState<unknown, SortEntry>;
+  private seq!: ValueState<number>;
+
+  /** Creates the function. */
+  constructor(
+    compare: ((a: Row, b: Row) => number) | null,
+    offset: number,
+    fetch: number,
+    place: string,
+  ) {
+    super();
+    this.compare = compare;
+    this.offset = offset;
+    this.fetch = fetch;
+    this.place = place;
+  }
+
+  /** Registers the buffered table and the arrival counter. */
+  override open(): void {
+    const ctx = this.getRuntimeContext();
+    this.rows = ctx.getMapState(new MapStateDescriptor<unknown, SortEntry>("sql-sort-rows"));
+    this.seq = ctx.getState(new ValueStateDescriptor<number>("sql-sort-seq"));
+  }
+
+  /** Buffers (or retracts) one row. */
+  processElement(row: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
+    const kind = kindOf(row, this.place);
+    const id = rowIdentity(row);
+    const e = this.rows.get(id);
+    if (isAccumulate(kind)) {
+      if (e !== null) {
+        e[1]++;
+        this.rows.put(id, e);
+        return;
+      }
+      const seq = (this.seq.value() ?? 0) + 1;
+      if (seq === 1) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
+      this.seq.update(seq);
+      this.rows.put(id, [withKind(row, RowKind.INSERT), 1, seq]);
+      return;
+    }
+    if (e === null) {
+      throw new TableRuntimeError(
+        `${this.place}: ${formatRow(row)} retracts a row that is not there`,
+      );
+    }
+    if (--e[1] === 0) this.rows.remove(id);
+    else this.rows.put(id, e);
+  }
+
+  /** End of input: sorts, cuts OFFSET/FETCH, emits. */
+  override onTimer(_t: number, _ctx: KeyedOnTimerContext<unknown>, out: Collector<Row>): void {
+    const entries = [...this.rows.values()];
+    const cmp = this.compare;
+    entries.sort((a, b) => {
+      const c = cmp === null ? 0 : cmp(a[0], b[0]);
+      return c !== 0 ? c : a[2] - b[2];
+    });
+    let index = 0;
+    const end = this.offset + this.fetch;
+    emit: for (const [row, copies] of entries) {
+      for (let i = 0; i < copies; i++, index++) {
+        if (index >= end) break emit;
+        if (index >= this.offset) out.collect(row);
+      }
+    }
+    this.rows.clear();
+    this.seq.clear();
+  }
+}
+
+/**
+ * ORDER BY `compare` OFFSET `offset` FETCH `fetch` over bounded input: sorted `+I` rows at the
+ * end of input, from one subtask. Throws {@link unboundedSortError} when a source upstream is
+ * unbounded.
+ */
+export function sortLimit(
+  stream: DataStream<Row>,
+  options: SortLimitOptions = {},
+): SingleOutputStreamOperator<Row> {
+  const name = options.name ?? "SortLimit";
+  if (!isBoundedStream(stream)) throw unboundedSortError(name);
+  if (options.compare !== undefined && typeof options.compare !== "function") {
+    throw new TableRuntimeError(`${name}: compare must be a function of two rows`);
+  }
+  const offset = checkCount(options.offset, "offset", name, 0);
+  const fetch = checkCount(options.fetch, "fetch", name, Infinity);
+  const fn = new SortLimitFunction(options.compare ?? null, offset, fetch, name);
+  const op = stream.keyBy(() => 0).process<Row>(fn);
+  return configure(op, options, name).setParallelism(1);
+}
+
+/** Options of {@link limit}. */
+export interface LimitOptions extends Omit<OperatorOptions, "parallelism" | "batch"> {
+  /** Rows to emit (LIMIT / FETCH). */
+  readonly fetch: number;
+  /** Rows to skip first (OFFSET), default 0. */
+  readonly offset?: number;
+}
+
+/** The keyed function behind {@link limit}. */
+export class LimitFunction extends KeyedProcessFunction<unknown, Row, Row> {
+  private readonly offset: number;
+  private readonly fetch: number;
+  private readonly place: string;
+  private seen!: ValueState<number>;
+
+  /** Creates the function. */
+  constructor(offset: number, fetch: number, place: string) {
+    super();
+    this.offset = offset;
+    this.fetch = fetch;
+    this.place = place;
+  }
+
+  /** Registers the row counter. */
+  override open(): void {
+    this.seen = this.getRuntimeContext().getState(
+      new ValueStateDescriptor<number>("sql-limit-seen"),
+    );
+  }
+
+  /** Emits the row when it is among the first `offset + fetch` (after the offset). */
+  processElement(row: Row, _ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
+    const kind = kindOf(row, this.place);
+    if (kind !== RowKind.INSERT) {
+      throw new TableRuntimeError(
+        `${this.place}: LIMIT without ORDER BY needs an insert-only input, got a ${ROW_KIND_NAMES[kind]} row ${formatRow(row)}`,
+      );
+    }
+    const n = this.seen.value() ?? 0;
+    if (n >= this.offset + this.fetch) return;
+    this.seen.update(n + 1);
+    if (n >= this.offset) out.collect(row);
+  }
+}
+
+/**
+ * LIMIT `fetch` [OFFSET `offset`] on an insert-only stream: the first rows to arrive (at one
+ * subtask), emitted at once; later rows are dropped. Works the same in both modes.
+ */
+export function limit(
+  stream: DataStream<Row>,
+  options: LimitOptions,
+): SingleOutputStreamOperator<Row> {
+  const name = options.name ?? "Limit";
+  const offset = checkCount(options.offset, "offset", name, 0);
+  const fetch = checkCount(options.fetch, "fetch", name, Infinity);
+  const op = stream.keyBy(() => 0).process<Row>(new LimitFunction(offset, fetch, name));
+  return configure(op, options, name).setParallelism(1);
+}
