@@ -13,6 +13,7 @@ import type { LogicalType } from "../types/logical-type.ts";
 import { typesEqual } from "../types/logical-type.ts";
 import { typeToString } from "../types/type-print.ts";
 import { DEFAULT_TIME_ZONE } from "../types/time-zone.ts";
+import { systemTimerScheduler } from "../../core/time.ts";
 import { SqlValidationError } from "./errors.ts";
 import { lookupScalar } from "./operators.ts";
 import type { CallSite, ScalarFunctionDef } from "./operators.ts";
@@ -35,6 +36,17 @@ const NULL_VAL: Val = { code: "null", nullable: true };
 export interface EmitOptions {
   /** Session time zone (IANA name) for TIMESTAMP_LTZ conversions. Default 'UTC'. */
   readonly timeZone?: string;
+  /**
+   * The clock of CURRENT_TIMESTAMP, NOW(), UNIX_TIMESTAMP() and friends: epoch milliseconds.
+   * Default: the system clock of `core/time.ts`.
+   */
+  readonly clock?: () => number;
+  /**
+   * BATCH evaluates CURRENT_TIMESTAMP, CURRENT_DATE, LOCALTIMESTAMP... once per compiled query
+   * (pass a clock fixed at the query's start so that every subtask agrees); STREAMING (the
+   * default) per record, as Flink does.
+   */
+  readonly runtimeMode?: "STREAMING" | "BATCH";
 }
 
 function flag<S>(f: boolean | ((s: S) => boolean) | undefined, s: S): boolean {
@@ -51,6 +63,8 @@ export class CodeEmitter {
   private readonly memo = new Map<string, Val>();
   private readonly inputCode: (index: number) => string;
   private readonly timeZone: string;
+  private readonly clock: () => number;
+  private readonly runtimeMode: "STREAMING" | "BATCH";
   private indent = 1;
   private nesting = 0;
   private vars = 0;
@@ -59,6 +73,8 @@ export class CodeEmitter {
   constructor(inputCode: (index: number) => string, options: EmitOptions = {}) {
     this.inputCode = inputCode;
     this.timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
+    this.clock = options.clock ?? (() => systemTimerScheduler.now());
+    this.runtimeMode = options.runtimeMode ?? "STREAMING";
   }
 
   /** Puts a value in the context array (once per distinct value) and returns `c[i]`. */
@@ -202,6 +218,8 @@ export class CodeEmitter {
         return getTextRef();
       },
       timeZone: this.timeZone,
+      clock: this.clock,
+      runtimeMode: this.runtimeMode,
       constant: (v) => this.constant(v),
     };
   }

@@ -43,6 +43,13 @@ export interface CallSite {
   readonly textRef: string;
   /** Session time zone (IANA name) of the query. */
   readonly timeZone: string;
+  /** The injected clock (`CompileOptions.clock`): current time in epoch milliseconds. */
+  readonly clock: () => number;
+  /**
+   * STREAMING evaluates CURRENT_TIMESTAMP and friends per record; BATCH once per compiled
+   * query (Flink's rule).
+   */
+  readonly runtimeMode: "STREAMING" | "BATCH";
   /** Puts `value` in the context array and returns the code that reads it (`c[3]`). */
   constant(value: unknown): string;
 }
@@ -64,9 +71,11 @@ export interface ScalarFunctionDef {
   readonly displayName?: string;
   /**
    * The result type for these argument types. Throws a {@link SqlValidationError} naming the
-   * function and the types when they do not fit (see `cannotApply`).
+   * function and the types when they do not fit (see `cannotApply`). `operands` are the operand
+   * expressions when known, for result types that depend on a literal argument (ROUND's digits,
+   * JSON_VALUE's RETURNING type).
    */
-  inferType(argTypes: readonly LogicalType[]): LogicalType;
+  inferType(argTypes: readonly LogicalType[], operands?: readonly RexNode[]): LogicalType;
   /** How NULL arguments behave. */
   readonly nullPolicy: NullPolicy;
   /** False for RAND, NOW and the like: never folded at plan time, never deduplicated. */

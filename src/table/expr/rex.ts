@@ -170,7 +170,12 @@ export function literalOf(value: boolean | number | bigint | string): RexLiteral
 export function call(op: string, operands: readonly RexNode[], type?: LogicalType): RexCall {
   const def = lookupScalar(op);
   if (def === undefined) throw new SqlValidationError(`No such function or operator: ${op}`);
-  const resultType = type ?? def.inferType(operands.map((o) => o.type));
+  const resultType =
+    type ??
+    def.inferType(
+      operands.map((o) => o.type),
+      operands,
+    );
   return { kind: "call", op: def.name, operands: [...operands], type: resultType };
 }
 
