@@ -28,7 +28,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   runtime: ["graph", "api", "core"],
   cluster: ["runtime", "graph", "api", "core"],
   connectors: ["api", "core"],
-  cli: ["cluster", "runtime", "graph", "api", "core", "connectors"],
+  cli: ["cluster", "table", "runtime", "graph", "api", "core", "connectors"],
   // Planned layers (rules in place before the folders exist).
   table: ["api", "runtime", "graph", "core"],
   cep: ["api", "core"],

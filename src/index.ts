@@ -267,3 +267,24 @@ export {
 } from "./api/checkpointing.ts";
 export { CheckpointConfig } from "./api/checkpoint-config.ts";
 export type { StateBackendKind } from "./api/config.ts";
+export {
+  TableEnvironment,
+  TableEnvironmentError,
+  TableResult,
+  Table,
+  GroupedTable,
+  ScalarFunction,
+  type ScalarFunctionOptions,
+  TableConfig,
+  TableConfigError,
+  SqlPlanError,
+  SqlParseError,
+  RowKind,
+  applyChangelog,
+  formatRow,
+  type TableEnvironmentSettings,
+  type ScriptStatement,
+  type ResultColumn,
+  type ResultKind,
+  type Row,
+} from "./table/index.ts";

@@ -5,7 +5,7 @@
 import { keyToMapKey } from "../../core/keygroups.ts";
 import type { SqlAggFunction } from "./aggregates.ts";
 import { TableRuntimeError } from "./errors.ts";
-import { formatRow, formatValue, makeRow, type Row, type RowKind } from "./row.ts";
+import { formatRow, formatValue, type Row, type RowKind } from "./row.ts";
 import { hashableValue } from "./value-keys.ts";
 
 /** One aggregate call: `fn(DISTINCT arg(row)) FILTER (WHERE filter(row))`. */
@@ -128,9 +128,13 @@ export class Aggregation {
 
   /** The output row of group `g`: `[kind, ...key values, ...results]`. */
   output(g: GroupAcc, kind: RowKind): Row {
-    const values = this.values(g);
-    const row = makeRow(kind, g.k);
-    for (const v of values) row.push(v);
+    const k = g.k;
+    const calls = this.calls;
+    const row = new Array<unknown>(1 + k.length + calls.length);
+    row[0] = kind;
+    for (let i = 0; i < k.length; i++) row[i + 1] = k[i];
+    const base = 1 + k.length;
+    for (let i = 0; i < calls.length; i++) row[base + i] = calls[i]!.fn.getValue(g.a[i]);
     return row;
   }
 

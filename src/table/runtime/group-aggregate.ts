@@ -45,7 +45,8 @@ import {
   withKind,
   type Row,
 } from "./row.ts";
-import { groupingKey } from "./value-keys.ts";
+import { partitionKey } from "./value-keys.ts";
+import { MiniBatchGroupAggregateFunction, type MiniBatchSettings } from "./mini-batch-aggregate.ts";
 
 /** Name of the keyed value state holding each group's accumulators. */
 export const GROUP_STATE_NAME = "sql-group-acc";
@@ -64,6 +65,8 @@ export interface GroupAggregateOptions extends OperatorOptions {
    * gives an UPSERT changelog keyed by the group key (`+I`, `+U`, `-D`).
    */
   readonly generateUpdateBefore?: boolean;
+  /** Streaming only: emit each group's change once per mini-batch (see mini-batch-aggregate.ts). */
+  readonly miniBatch?: MiniBatchSettings;
 }
 
 /** The settings a group aggregate function runs with (plain data and closures). */
@@ -171,15 +174,26 @@ export function groupAggregate(
   }
   const name = options.name ?? (global ? "GlobalGroupAggregate" : "GroupAggregate");
   const batch = resolveBatch([stream], options.batch);
-  const fn = new GroupAggregateFunction(new Aggregation(options.aggs, name), {
-    keyOf,
-    global,
-    batch,
-    updateBefore: options.generateUpdateBefore ?? true,
-    place: name,
-  });
+  const aggregation = new Aggregation(options.aggs, name);
+  const mini =
+    options.miniBatch !== undefined && !batch && !global && (options.generateUpdateBefore ?? true);
+  const fn = mini
+    ? new MiniBatchGroupAggregateFunction(
+        aggregation,
+        keyOf,
+        options.miniBatch!,
+        name,
+        GROUP_STATE_NAME,
+      )
+    : new GroupAggregateFunction(aggregation, {
+        keyOf,
+        global,
+        batch,
+        updateBefore: options.generateUpdateBefore ?? true,
+        place: name,
+      });
   const input = global && batch ? withEndMarker(stream) : stream;
-  const keyed = global ? input.keyBy(() => 0) : input.keyBy((row: Row) => groupingKey(keyOf(row)));
+  const keyed = global ? input.keyBy(() => 0) : input.keyBy((row: Row) => partitionKey(keyOf(row)));
   const op = configure(keyed.process<Row>(fn), options, name);
   if (global) op.setParallelism(1);
   return op;

@@ -40,7 +40,7 @@ import {
   type OperatorOptions,
 } from "./execution.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, withKind, type Row } from "./row.ts";
-import { groupingKey, rowIdentity } from "./value-keys.ts";
+import { partitionKey, rowIdentity } from "./value-keys.ts";
 
 /** The kinds of regular joins. */
 export type JoinType = "INNER" | "LEFT" | "RIGHT" | "FULL";
@@ -296,8 +296,8 @@ export function join(
   const op = left
     .connect(right)
     .keyBy(
-      (r: Row) => groupingKey(s.leftKey(r)),
-      (r: Row) => groupingKey(s.rightKey(r)),
+      (r: Row) => partitionKey(s.leftKey(r)),
+      (r: Row) => partitionKey(s.rightKey(r)),
     )
     .process<Row>(new JoinFunction(s));
   return configure(op, options, name);

@@ -22,7 +22,7 @@ import { TableRuntimeError } from "./errors.ts";
 import { END_OF_INPUT_TIME, configure, resolveBatch, type OperatorOptions } from "./execution.ts";
 import { unmatchableKey, type JoinEntry } from "./join.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, withKind, type Row } from "./row.ts";
-import { groupingKey, rowIdentity } from "./value-keys.ts";
+import { partitionKey, rowIdentity } from "./value-keys.ts";
 
 /** Options of {@link semiJoin} and {@link antiJoin}. */
 export interface SemiJoinOptions extends OperatorOptions {
@@ -186,8 +186,8 @@ function semiOrAnti(
   const op = left
     .connect(right)
     .keyBy(
-      (r: Row) => groupingKey(s.leftKey(r)),
-      (r: Row) => groupingKey(s.rightKey(r)),
+      (r: Row) => partitionKey(s.leftKey(r)),
+      (r: Row) => partitionKey(s.rightKey(r)),
     )
     .process<Row>(new SemiJoinFunction(s));
   return configure(op, options, name);

@@ -52,6 +52,20 @@ export function groupingKey(values: readonly unknown[]): unknown[] {
   return values as unknown[];
 }
 
+/**
+ * The `keyBy` key of some key values: the value itself for a single number, string, boolean or
+ * bigint (hashed without building an array key), else {@link groupingKey}. An operator's keys
+ * always have the same number of values, so equal keys always take the same form.
+ */
+export function partitionKey(values: readonly unknown[]): unknown {
+  if (values.length === 1) {
+    const v = values[0];
+    const t = typeof v;
+    if (t === "number" || t === "string" || t === "boolean" || t === "bigint") return v;
+  }
+  return groupingKey(values);
+}
+
 /** The identity of a row's fields (its kind ignored) as a Map key: equal rows, equal keys. */
 export function rowIdentity(row: Row): string | number | bigint | boolean | null {
   const fields: unknown[] = new Array(row.length - 1);

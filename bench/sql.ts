@@ -1,0 +1,181 @@
+/**
+ * SQL against the same computation written by hand on the DataStream API, in the same run:
+ *
+ *   SELECT user_id, COUNT(*) AS n, SUM(amount) AS total
+ *   FROM events WHERE amount > 20 GROUP BY user_id
+ *
+ * over N = 10M generated rows (`user_id = i % 1000`, `amount = (i * 7) % 100`), in batch mode
+ * (one final row per group) and in streaming mode (SQL emits -U/+U retractions per update; the
+ * hand-written job emits the running result per record, the cheapest streaming equivalent).
+ * Both sides read a DataGeneratorSource, run on the in-process "thread" target at parallelism 1
+ * and count their output in a sink; the hand-written job keeps [count, sum] per key in
+ * ValueState. `streaming-minibatch` runs the streaming query with Flink's mini-batch options
+ * (`table.exec.mini-batch.enabled`, size 5000 rows, latency 1 s): one change per group and batch
+ * instead of per row. Each case runs BENCH_RUNS rounds (default 3) of (SQL, DataStream) interleaved after
+ * a warm-up at a tenth of N; medians of N / net runtime are compared. BENCH_SCALE scales N.
+ * Target: SQL >= 0.80 of the hand-written job.
+ *
+ * Run: `npm run bench -- sql` or
+ * `./node_modules/.bin/node bench/sql.ts [batch|streaming|streaming-minibatch]`.
+ */
+import { loadavg } from "node:os";
+import {
+  DataGeneratorSource,
+  KeyedProcessFunction,
+  StreamExecutionEnvironment,
+  TableEnvironment,
+  ValueStateDescriptor,
+  WatermarkStrategy,
+  type Collector,
+  type KeyedProcessContext,
+  type Row,
+  type ValueState,
+} from "../src/index.ts";
+import { INT } from "../src/table/types/index.ts";
+
+const N = Math.round(10_000_000 * Number(process.env.BENCH_SCALE ?? 1));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const USERS = 1000;
+const QUERY =
+  "SELECT user_id, COUNT(*) AS n, SUM(amount) AS total FROM events WHERE amount > 20 GROUP BY user_id";
+const TARGET = 0.8;
+
+interface Event {
+  id: number;
+  user: number;
+  amount: number;
+}
+
+/** Counts per user in ValueState, as a user would write the query by hand. */
+class CountAndSum extends KeyedProcessFunction<number, Event, number[]> {
+  private acc!: ValueState<number[]>;
+  private readonly batch: boolean;
+  constructor(batch: boolean) {
+    super();
+    this.batch = batch;
+  }
+  override open(): void {
+    this.acc = this.getRuntimeContext().getState(new ValueStateDescriptor<number[]>("acc"));
+  }
+  processElement(e: Event, ctx: KeyedProcessContext<number>, out: Collector<number[]>): void {
+    const a = this.acc.value();
+    const next = a === null ? [1, e.amount] : [a[0]! + 1, a[1]! + e.amount];
+    this.acc.update(next);
+    if (this.batch) {
+      if (a === null) ctx.timerService().registerEventTimeTimer(Number.MAX_SAFE_INTEGER);
+    } else out.collect([e.user, next[0]!, next[1]!]);
+  }
+  override onTimer(_t: number, ctx: KeyedProcessContext<number>, out: Collector<number[]>): void {
+    const a = this.acc.value()!;
+    out.collect([ctx.getCurrentKey(), a[0]!, a[1]!]);
+  }
+}
+
+async function runDataStream(n: number, batch: boolean): Promise<{ ms: number; out: number }> {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment({
+    target: "thread",
+    runtimeMode: batch ? "BATCH" : "STREAMING",
+  });
+  let out = 0;
+  env
+    .fromSource(
+      new DataGeneratorSource(
+        (i: number): Event => ({ id: i, user: i % USERS, amount: (i * 7) % 100 }),
+        n,
+      ),
+      WatermarkStrategy.noWatermarks(),
+      "events",
+    )
+    .filter((e: Event) => e.amount > 20)
+    .keyBy((e: Event) => e.user)
+    .process(new CountAndSum(batch))
+    .sinkTo(() => {
+      out++;
+    });
+  const r = await env.execute("datastream");
+  return { ms: r.getNetRuntime(), out };
+}
+
+async function runSql(
+  n: number,
+  batch: boolean,
+  miniBatch: boolean,
+): Promise<{ ms: number; out: number }> {
+  const t = TableEnvironment.create({ mode: batch ? "batch" : "streaming" });
+  if (miniBatch) {
+    t.getConfig().set("table.exec.mini-batch.enabled", "true");
+    t.getConfig().set("table.exec.mini-batch.size", "5000");
+    t.getConfig().set("table.exec.mini-batch.allow-latency", "1 s");
+  }
+  t.catalogs.registerStream(
+    "events",
+    [
+      { name: "id", type: INT() },
+      { name: "user_id", type: INT() },
+      { name: "amount", type: INT() },
+    ],
+    (env) =>
+      env.fromSource(
+        new DataGeneratorSource((i: number): Row => [0, i, i % USERS, (i * 7) % 100], n),
+        WatermarkStrategy.noWatermarks(),
+        "events",
+      ),
+  );
+  let out = 0;
+  const start = performance.now();
+  await (
+    await t.executeSql(QUERY)
+  ).changelog(
+    (rows) => {
+      out += rows.length;
+    },
+    { retain: false },
+  );
+  return { ms: performance.now() - start, out };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+type Mode = "batch" | "streaming" | "streaming-minibatch";
+
+async function bench(mode: Mode): Promise<Record<string, unknown>> {
+  const batch = mode === "batch";
+  const mini = mode === "streaming-minibatch";
+  await runSql(Math.round(N / 10), batch, mini);
+  await runDataStream(Math.round(N / 10), batch);
+  const sql: number[] = [];
+  const ds: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const s = await runSql(N, batch, mini);
+    const d = await runDataStream(N, batch);
+    sql.push(N / s.ms / 1000);
+    ds.push(N / d.ms / 1000);
+    const outs = `SQL ${s.out} rows out, DataStream ${d.out}`;
+    console.log(
+      `  ${mode} round ${r + 1}: SQL ${(N / s.ms / 1000).toFixed(2)}M/s, DataStream ${(N / d.ms / 1000).toFixed(2)}M/s (${outs})`,
+    );
+  }
+  const ratio = median(sql) / median(ds);
+  console.log(
+    `${mode}: sql=${median(sql).toFixed(2)}M/s datastream=${median(ds).toFixed(2)}M/s ratio=${ratio.toFixed(2)} (>= ${TARGET}: ${ratio >= TARGET ? "PASS" : "FAIL"})`,
+  );
+  return {
+    case: mode,
+    metric: "sql/datastream",
+    value: ratio,
+    threshold: TARGET,
+    pass: ratio >= TARGET,
+  };
+}
+
+const which = process.argv.slice(2);
+const modes = (which.length > 0 ? which : ["batch", "streaming", "streaming-minibatch"]) as Mode[];
+console.log(
+  `SQL vs hand-written DataStream, N=${N.toLocaleString("en-US")} rows, ${USERS} groups, ${RUNS} rounds (load average ${loadavg()[0]!.toFixed(2)})\n  ${QUERY}`,
+);
+const targets = [];
+for (const m of modes) targets.push(await bench(m));
+console.log(JSON.stringify({ benchmark: "sql", n: N, runs: RUNS, targets }));

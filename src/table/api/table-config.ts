@@ -1,0 +1,119 @@
+/**
+ * The options of a table environment (`SET 'key' = 'value'`), with Flink's keys for the ones
+ * Strom reads: `execution.runtime-mode` (streaming | batch), `parallelism.default`,
+ * `table.local-time-zone` (an IANA zone, default UTC), and the mini-batch options of streaming
+ * aggregations (`table.exec.mini-batch.enabled` (false), `.allow-latency` (a duration, default
+ * 1 s), `.size` (rows, default 5000)). Unknown keys are kept (connectors and later features read
+ * them).
+ */
+import { parseDuration } from "../../core/duration.ts";
+import { StromError } from "../../core/errors.ts";
+
+/** Option keys Strom understands. */
+export const OPTIONS = {
+  RUNTIME_MODE: "execution.runtime-mode",
+  PARALLELISM: "parallelism.default",
+  TIME_ZONE: "table.local-time-zone",
+  MINI_BATCH_ENABLED: "table.exec.mini-batch.enabled",
+  MINI_BATCH_LATENCY: "table.exec.mini-batch.allow-latency",
+  MINI_BATCH_SIZE: "table.exec.mini-batch.size",
+} as const;
+
+/** A bad option value. */
+export class TableConfigError extends StromError {}
+
+/** Key/value options of a table environment. */
+export class TableConfig {
+  private readonly values = new Map<string, string>();
+  private readonly defaults: ReadonlyMap<string, string>;
+
+  /** Options starting from `defaults`. */
+  constructor(defaults: Record<string, string>) {
+    this.defaults = new Map(Object.entries(defaults));
+  }
+
+  /** The value of `key` (set, or default), or undefined. */
+  get(key: string): string | undefined {
+    return this.values.get(key) ?? this.defaults.get(key);
+  }
+
+  /** Sets `key` (validating the keys Strom reads). */
+  set(key: string, value: string): void {
+    const v = value.trim();
+    if (key === OPTIONS.RUNTIME_MODE && !["streaming", "batch"].includes(v.toLowerCase())) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected 'streaming' or 'batch'`,
+      );
+    }
+    if (key === OPTIONS.PARALLELISM && !(Number.isInteger(Number(v)) && Number(v) >= 1)) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected a positive integer`,
+      );
+    }
+    if (key === OPTIONS.MINI_BATCH_ENABLED && !["true", "false"].includes(v.toLowerCase())) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected true or false`,
+      );
+    }
+    if (key === OPTIONS.MINI_BATCH_SIZE && !(Number.isInteger(Number(v)) && Number(v) >= 1)) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected a positive integer`,
+      );
+    }
+    if (key === OPTIONS.MINI_BATCH_LATENCY) {
+      try {
+        parseDuration(v);
+      } catch {
+        throw new TableConfigError(
+          `Invalid value '${value}' for option '${key}': expected a duration such as '500 ms' or '1 s'`,
+        );
+      }
+    }
+    if (key === OPTIONS.TIME_ZONE) {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: v });
+      } catch {
+        throw new TableConfigError(
+          `Invalid value '${value}' for option '${key}': unknown time zone`,
+        );
+      }
+    }
+    this.values.set(key, key === OPTIONS.RUNTIME_MODE ? v.toLowerCase() : v);
+  }
+
+  /** Removes `key` (or every key) back to the default. */
+  reset(key?: string): void {
+    if (key === undefined) this.values.clear();
+    else this.values.delete(key);
+  }
+
+  /** All options, defaults included, sorted by key. */
+  entries(): [string, string][] {
+    const all = new Map([...this.defaults, ...this.values]);
+    return [...all.entries()].sort(([a], [b]) => a.localeCompare(b));
+  }
+
+  /** Whether queries run in batch mode. */
+  get batch(): boolean {
+    return this.get(OPTIONS.RUNTIME_MODE) === "batch";
+  }
+
+  /** The default parallelism. */
+  get parallelism(): number {
+    return Number(this.get(OPTIONS.PARALLELISM) ?? "1");
+  }
+
+  /** Mini-batch settings of streaming aggregations, or undefined when off. */
+  get miniBatch(): { size: number; latencyMs: number } | undefined {
+    if (this.get(OPTIONS.MINI_BATCH_ENABLED)?.toLowerCase() !== "true") return undefined;
+    return {
+      size: Number(this.get(OPTIONS.MINI_BATCH_SIZE) ?? "5000"),
+      latencyMs: parseDuration(this.get(OPTIONS.MINI_BATCH_LATENCY) ?? "1 s").toMillis(),
+    };
+  }
+
+  /** The session time zone. */
+  get timeZone(): string {
+    return this.get(OPTIONS.TIME_ZONE) ?? "UTC";
+  }
+}

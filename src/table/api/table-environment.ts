@@ -1,0 +1,421 @@
+/**
+ * The entry point of SQL and the Table API: `TableEnvironment.create(...)` runs statements
+ * (`executeSql`), plans queries (`sqlQuery`) and keeps the session's options and catalogs. A
+ * query is parsed, bound against the catalog into a logical plan, optimized, translated onto
+ * DataStream operators with its expressions compiled to JavaScript, and run as a job when its
+ * result is read.
+ */
+import type { DataStream } from "../../api/datastream.ts";
+import { StreamExecutionEnvironment } from "../../api/environment.ts";
+import { TableEnvironmentError } from "./errors.ts";
+import {
+  registerUserScalarFunction,
+  type ScalarFunction,
+  type ScalarFunctionOptions,
+} from "./user-functions.ts";
+import { bindQuery } from "../planner/bind-query.ts";
+import type { BindContext, PlannerCatalog, ResolvedRelation } from "../planner/context.ts";
+import { SqlPlanError } from "../planner/errors.ts";
+import { explainPlan } from "../planner/explain.ts";
+import type { RelNode, ScanSource } from "../planner/logical.ts";
+import { optimize } from "../planner/optimize.ts";
+import { translate, type TranslateContext } from "../planner/translate.ts";
+import type { Row } from "../runtime/row.ts";
+import type { Query } from "../sql/ast-query.ts";
+import type { Statement } from "../sql/ast-statement.ts";
+import type { DataTypeNode } from "../sql/ast-types.ts";
+import type { SourcePos } from "../sql/errors.ts";
+import { parseStatements, tokenize } from "../sql/index.ts";
+import { STRING, notNull, type LogicalType } from "../types/index.ts";
+import "../functions/index.ts";
+import { CatalogBridge } from "./catalog-bridge.ts";
+import { OPTIONS, TableConfig } from "./table-config.ts";
+import { TableResult } from "./table-result.ts";
+import { Table, type TableHost } from "./table.ts";
+import { changelogModeOf } from "../planner/changelog.ts";
+
+/** Settings of a new table environment. */
+export interface TableEnvironmentSettings {
+  /** Runtime mode (default streaming). */
+  readonly mode?: "streaming" | "batch";
+  /** Default parallelism of queries (default 1). */
+  readonly parallelism?: number;
+  /** A directory where the default catalog is kept across restarts (default: in memory). */
+  readonly catalogPath?: string;
+  /** Session time zone (IANA name, default UTC). */
+  readonly timeZone?: string;
+  /** The clock of CURRENT_TIMESTAMP and friends (epoch ms); default: the system clock. */
+  readonly clock?: () => number;
+  /**
+   * Where query jobs run: "thread" (default: this thread, as a SQL client or a test wants) or
+   * "local" (worker threads; the program must then be a job module that re-runs its statements
+   * in each worker, as a DataStream job does).
+   */
+  readonly target?: "thread" | "local";
+}
+
+/** A statement's text and AST, as split from a script. */
+export interface ScriptStatement {
+  readonly text: string;
+  readonly statement: Statement;
+}
+
+export { TableEnvironmentError };
+
+/** Runs SQL statements and Table API programs. */
+export class TableEnvironment {
+  private readonly config: TableConfig;
+  /** The catalogs and DDL of this session. */
+  readonly catalogs: CatalogBridge;
+  private readonly streamEnv: StreamExecutionEnvironment | null;
+  private readonly clock: (() => number) | undefined;
+  private readonly target: "thread" | "local";
+
+  /** Use {@link create} (or `StreamTableEnvironment.create(env)`). */
+  protected constructor(
+    settings: TableEnvironmentSettings,
+    streamEnv: StreamExecutionEnvironment | null,
+  ) {
+    this.config = new TableConfig({
+      [OPTIONS.RUNTIME_MODE]: settings.mode ?? "streaming",
+      [OPTIONS.PARALLELISM]: String(settings.parallelism ?? 1),
+      [OPTIONS.TIME_ZONE]: settings.timeZone ?? "UTC",
+    });
+    this.streamEnv = streamEnv;
+    this.clock = settings.clock;
+    this.target = settings.target ?? "thread";
+    this.catalogs = new CatalogBridge(settings.catalogPath);
+  }
+
+  /** A table environment for SQL over connector tables. */
+  static create(settings: TableEnvironmentSettings = {}): TableEnvironment {
+    return new TableEnvironment(settings, null);
+  }
+
+  /** A table environment whose queries run on `env` (for DataStream conversions). */
+  static fromStreamEnvironment(
+    env: StreamExecutionEnvironment,
+    settings: TableEnvironmentSettings = {},
+  ): TableEnvironment {
+    return new TableEnvironment(settings, env);
+  }
+
+  /** Splits a script into its statements (a syntax error stops it, naming line and column). */
+  static splitStatements(sql: string): ScriptStatement[] {
+    const all = parseStatements(sql);
+    const tokens = tokenize(sql);
+    return all.map((statement, i) => {
+      const limit = i + 1 < all.length ? all[i + 1]!.pos.offset : sql.length;
+      // The statement ends with its last token before the next one (not a `;`).
+      let end = statement.pos.offset;
+      for (const t of tokens) {
+        const at = t.pos.offset;
+        if (at < statement.pos.offset) continue;
+        if (at >= limit) break;
+        if (t.text !== ";") end = t.end;
+      }
+      return { statement, text: sql.slice(statement.pos.offset, end) };
+    });
+  }
+
+  private readonly userFunctions = new Set<string>();
+
+  /**
+   * Registers a user-defined scalar function under `name`, callable from SQL:
+   * `tEnv.createTemporarySystemFunction("MASK", (s: string) => s.replace(/./g, "*"), { resultType: "STRING" })`.
+   */
+  createTemporarySystemFunction(
+    name: string,
+    fn: ScalarFunction | ((...args: any[]) => unknown),
+    options: ScalarFunctionOptions,
+  ): void {
+    registerUserScalarFunction(name, fn, options, this.userFunctions);
+  }
+
+  /** The session's options. */
+  getConfig(): TableConfig {
+    return this.config;
+  }
+
+  /** Runs one statement (SQL text holding exactly one, or its AST). */
+  async executeSql(sql: string | Statement): Promise<TableResult> {
+    const statement = typeof sql === "string" ? single(sql) : sql;
+    return this.execute(statement, typeof sql === "string" ? sql : "");
+  }
+
+  /** The query `sql` (a SELECT, VALUES, WITH...) as a {@link Table}, checked now, run by `execute()`. */
+  sqlQuery(sql: string): Table {
+    const s = single(sql);
+    if (s.kind !== "query") {
+      throw new TableEnvironmentError(`sqlQuery expects a query, got a ${s.kind} statement`);
+    }
+    this.plan(s.query);
+    return new Table(this.tableHost, sql.trim().replace(/;\s*$/, ""));
+  }
+
+  /** The table or view `path` (`"orders"`, `"db.orders"`) as a {@link Table}. */
+  from(path: string): Table {
+    return this.sqlQuery(`SELECT * FROM ${path}`);
+  }
+
+  /** Registers `table` as a temporary view `name`. */
+  createTemporaryView(name: string, table: Table): void {
+    const s = single(table.sql);
+    if (s.kind !== "query") throw new TableEnvironmentError("not a query");
+    this.plan(s.query);
+    this.catalogs.registerView(name, s.query);
+  }
+
+  /**
+   * A table over a DataStream of objects (needs `TableEnvironment.fromStreamEnvironment(env)` with
+   * the stream's environment): `fields` names the columns read from each object, with their SQL
+   * types.
+   */
+  fromDataStream<T extends object>(
+    stream: DataStream<T>,
+    fields: readonly { name: string; type: LogicalType }[],
+  ): Table {
+    if (this.streamEnv === null || stream.getExecutionEnvironment() !== this.streamEnv) {
+      throw new TableEnvironmentError(
+        "fromDataStream needs the stream's environment: create the table environment with TableEnvironment.fromStreamEnvironment(env)",
+      );
+    }
+    const name = `_datastream_${++this.aliases}`;
+    const names = fields.map((f) => f.name);
+    this.catalogs.registerStream(
+      name,
+      fields,
+      () =>
+        stream.map((v: T): Row => {
+          const row = new Array<unknown>(names.length + 1);
+          row[0] = 0;
+          const o = v as Record<string, unknown>;
+          for (let i = 0; i < names.length; i++) row[i + 1] = o[names[i]!] ?? null;
+          return row;
+        }),
+      { bounded: false },
+    );
+    return new Table(this.tableHost, `SELECT * FROM ${name}`);
+  }
+
+  /**
+   * The rows of an insert-only table as a DataStream of objects keyed by column name; a table
+   * that updates its rows must use {@link toChangelogStream}.
+   */
+  toDataStream(table: Table): DataStream<Record<string, unknown>> {
+    const { rel, stream } = this.toStream(table);
+    if (changelogModeOf(rel, this.config.batch) !== "I") {
+      throw new TableEnvironmentError(
+        "toDataStream needs an insert-only table, but this one updates its rows (an aggregation or outer join): use toChangelogStream",
+      );
+    }
+    const names = rel.fields.map((f) => f.name);
+    return stream.map((row: Row) => toObject(names, row));
+  }
+
+  /** Every change of a table as `{ kind: "+I" | "-U" | "+U" | "-D", row: {...} }`. */
+  toChangelogStream(table: Table): DataStream<{ kind: string; row: Record<string, unknown> }> {
+    const { rel, stream } = this.toStream(table);
+    const names = rel.fields.map((f) => f.name);
+    return stream.map((row: Row) => ({
+      kind: KIND_NAMES[row[0] as number]!,
+      row: toObject(names, row),
+    }));
+  }
+
+  private toStream(table: Table): { rel: RelNode; stream: DataStream<Row> } {
+    if (this.streamEnv === null) {
+      throw new TableEnvironmentError(
+        "converting a table to a DataStream needs TableEnvironment.fromStreamEnvironment(env)",
+      );
+    }
+    const s = single(table.sql);
+    if (s.kind !== "query") throw new TableEnvironmentError("not a query");
+    const rel = this.plan(s.query);
+    return { rel, stream: this.translatePlan(rel).stream };
+  }
+
+  private aliases = 0;
+  private readonly tableHost: TableHost = {
+    runQuery: (sql) => {
+      const s = single(sql);
+      if (s.kind !== "query") throw new TableEnvironmentError("not a query");
+      return this.runQuery(s.query);
+    },
+    explainQuery: (sql) => this.explainSql(sql),
+    nextAlias: () => `_t${++this.aliases}`,
+  };
+
+  /** The logical plan of a query, as EXPLAIN prints it. */
+  explainSql(sql: string): string {
+    const s = single(sql);
+    const query = s.kind === "query" ? s.query : s.kind === "insert" ? s.query : null;
+    if (query === null) throw new TableEnvironmentError("EXPLAIN needs a query or an INSERT");
+    return this.explain(query);
+  }
+
+  private async execute(s: Statement, text: string): Promise<TableResult> {
+    switch (s.kind) {
+      case "query":
+        return this.runQuery(s.query);
+      case "insert":
+        return this.runInsert(s.table, s.query, s.pos, s.columns);
+      case "explain": {
+        const inner = s.statement.kind === "execute" ? s.statement.statement : s.statement;
+        if (inner.kind !== "query" && inner.kind !== "insert") {
+          throw new TableEnvironmentError("EXPLAIN of a statement set is not supported yet");
+        }
+        return TableResult.rows(
+          [{ name: "result", type: notNull(STRING()) }],
+          [[this.explain(inner.query)]],
+        );
+      }
+      case "execute":
+        return this.execute(s.statement, text);
+      case "set": {
+        if (s.key === undefined) {
+          return TableResult.rows(
+            [
+              { name: "key", type: notNull(STRING()) },
+              { name: "value", type: notNull(STRING()) },
+            ],
+            this.config.entries(),
+          );
+        }
+        this.config.set(s.key, s.value ?? "");
+        return TableResult.ok();
+      }
+      case "reset":
+        this.config.reset(s.key);
+        return TableResult.ok();
+      case "statementSet": {
+        const results = [];
+        for (const ins of s.statements) {
+          results.push(await this.runInsert(ins.table, ins.query, ins.pos, ins.columns));
+        }
+        await Promise.all(results.map((r) => r.await()));
+        return TableResult.ok();
+      }
+      default:
+        return this.catalogs.execute(s, text, this.bindContext());
+    }
+  }
+
+  /** The catalog view of the planner: session catalogs. */
+  private plannerCatalog(): PlannerCatalog {
+    return {
+      resolve: (parts: readonly string[], pos: SourcePos): ResolvedRelation =>
+        this.catalogs.resolve(parts, pos),
+    };
+  }
+
+  private bindContext(): BindContext {
+    return {
+      catalog: this.plannerCatalog(),
+      typeOf: (node: DataTypeNode): LogicalType => this.catalogs.typeOf(node),
+      ctes: new Map(),
+      userFunction: (name: string) => this.catalogs.userFunction(name),
+    };
+  }
+
+  /** Binds and optimizes `query`. */
+  plan(query: Query): RelNode {
+    return optimize(bindQuery(query, this.bindContext()), this.foldOptions());
+  }
+
+  private explain(query: Query): string {
+    const logical = bindQuery(query, this.bindContext());
+    const optimized = optimize(logical, this.foldOptions());
+    return [
+      "== Abstract Syntax Tree ==",
+      explainPlan(logical),
+      "",
+      "== Optimized Execution Plan ==",
+      explainPlan(optimized, { batch: this.config.batch }),
+    ].join("\n");
+  }
+
+  /** How constants are evaluated at plan time: in the session's time zone, with its clock. */
+  private foldOptions(): { timeZone: string; clock?: () => number } {
+    return {
+      timeZone: this.config.timeZone,
+      ...(this.clock !== undefined ? { clock: this.clock } : {}),
+    };
+  }
+
+  private newEnv(): StreamExecutionEnvironment {
+    if (this.streamEnv !== null) return this.streamEnv;
+    const env = StreamExecutionEnvironment.getExecutionEnvironment({
+      runtimeMode: this.config.batch ? "BATCH" : "STREAMING",
+      target: this.target,
+    });
+    env.setParallelism(this.config.parallelism);
+    return env;
+  }
+
+  /** Translates a plan onto a fresh environment. */
+  private translatePlan(rel: RelNode): {
+    env: StreamExecutionEnvironment;
+    stream: DataStream<Row>;
+  } {
+    const env = this.newEnv();
+    const ctx: TranslateContext = {
+      env,
+      source: (source: ScanSource, projection: readonly number[]) =>
+        this.catalogs.createSource(env, source, projection, this.config),
+      compile: {
+        timeZone: this.config.timeZone,
+        ...(this.clock !== undefined ? { clock: this.clock } : {}),
+      },
+      ...(this.config.miniBatch !== undefined ? { miniBatch: this.config.miniBatch } : {}),
+    };
+    return { env, stream: translate(rel, ctx) };
+  }
+
+  private runQuery(query: Query): TableResult {
+    const rel = this.plan(query);
+    const { env, stream } = this.translatePlan(rel);
+    return TableResult.query(rel.fields, { env, stream, name: "collect" });
+  }
+
+  private runInsert(
+    table: readonly string[],
+    query: Query,
+    pos: SourcePos,
+    columns: readonly string[] | undefined,
+  ): TableResult {
+    const rel = this.plan(query);
+    const sink = this.catalogs.sinkFor(table, pos);
+    const width = columns?.length ?? sink.columns.length;
+    if (rel.fields.length !== width) {
+      throw new SqlPlanError(
+        `Column count mismatch in INSERT INTO ${table.join(".")}: the query has ${rel.fields.length} columns, the table ${width}`,
+        pos,
+      );
+    }
+    if (columns !== undefined) {
+      throw new SqlPlanError("INSERT with a column list is not supported yet", pos);
+    }
+    const { env, stream } = this.translatePlan(rel);
+    sink.write(stream, rel, this.config);
+    return TableResult.insert({ env, stream: null, name: `insert-into_${table.join(".")}` });
+  }
+}
+
+function single(sql: string): Statement {
+  const all = parseStatements(sql);
+  if (all.length !== 1) {
+    throw new TableEnvironmentError(
+      `executeSql runs exactly one statement, got ${all.length}: split a script with TableEnvironment.splitStatements`,
+    );
+  }
+  return all[0]!;
+}
+
+const KIND_NAMES = ["+I", "-U", "+U", "-D"];
+
+function toObject(names: readonly string[], row: Row): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let i = 0; i < names.length; i++) o[names[i]!] = row[i + 1];
+  return o;
+}

@@ -1,0 +1,148 @@
+/**
+ * The result of one statement: `SUCCESS` (DDL, SET, USE...), `QUERY` (rows: a SELECT runs a job,
+ * SHOW / DESCRIBE / EXPLAIN have their rows ready) or `INSERT` (a job writing into a table).
+ */
+import type { DataStream } from "../../api/datastream.ts";
+import type { StreamExecutionEnvironment } from "../../api/environment.ts";
+import type { JobClient } from "../../api/executor.ts";
+import { JobCancelledError } from "../../core/errors.ts";
+import { OneInputTransformation } from "../../api/transformations.ts";
+import { applyChangelog, type Row } from "../runtime/row.ts";
+import { typeToString, type LogicalType } from "../types/index.ts";
+
+/** A result column. */
+export interface ResultColumn {
+  readonly name: string;
+  readonly type: LogicalType;
+  /** The type as Flink prints it (`INT NOT NULL`). */
+  readonly typeText: string;
+}
+
+/** What a statement returned. */
+export type ResultKind = "SUCCESS" | "QUERY" | "INSERT";
+
+/** A job producing a result: its environment and the stream of result rows (or null: a sink). */
+export interface ResultJob {
+  readonly env: StreamExecutionEnvironment;
+  readonly stream: DataStream<Row> | null;
+  readonly name: string;
+}
+
+/** The result of one statement. */
+export class TableResult {
+  readonly kind: ResultKind;
+  readonly columns: readonly ResultColumn[];
+  private readonly rowsReady: Row[] | null;
+  private readonly job: ResultJob | null;
+  private client: JobClient | null = null;
+  private cancelled = false;
+  private started = false;
+
+  private constructor(
+    kind: ResultKind,
+    columns: readonly ResultColumn[],
+    rows: Row[] | null,
+    job: ResultJob | null,
+  ) {
+    this.kind = kind;
+    this.columns = columns;
+    this.rowsReady = rows;
+    this.job = job;
+  }
+
+  /** A statement without rows. */
+  static ok(): TableResult {
+    return new TableResult("SUCCESS", [], null, null);
+  }
+
+  /** Rows that are already known (SHOW, DESCRIBE, EXPLAIN), all inserts. */
+  static rows(
+    columns: readonly { name: string; type: LogicalType }[],
+    rows: unknown[][],
+  ): TableResult {
+    return new TableResult(
+      "QUERY",
+      columns.map(column),
+      rows.map((r) => [0, ...r]),
+      null,
+    );
+  }
+
+  /** A query whose rows come from a job. */
+  static query(
+    columns: readonly { name: string; type: LogicalType }[],
+    job: ResultJob,
+  ): TableResult {
+    return new TableResult("QUERY", columns.map(column), null, job);
+  }
+
+  /** An INSERT job. */
+  static insert(job: ResultJob): TableResult {
+    return new TableResult("INSERT", [], null, job);
+  }
+
+  /**
+   * Every change row `[kind, ...fields]`; `onRows` sees them in batches as they arrive. Runs the
+   * job (once) and resolves when it ends; a cancelled query resolves with what arrived. With
+   * `retain: false` the rows are only handed to `onRows` (the promise resolves with none).
+   */
+  async changelog(
+    onRows?: (rows: Row[]) => void,
+    options: { retain?: boolean } = {},
+  ): Promise<Row[]> {
+    if (this.rowsReady !== null) {
+      onRows?.(this.rowsReady);
+      return this.rowsReady;
+    }
+    if (this.job === null) return [];
+    if (this.started) throw new Error("the result of this statement was already consumed");
+    this.started = true;
+    const { env, stream, name } = this.job;
+    const out: Row[] = [];
+    const retain = options.retain ?? true;
+    if (stream !== null) {
+      const id = env.registerCollector((records) => {
+        const batch = records as Row[];
+        if (retain) for (const r of batch) out.push(r);
+        onRows?.(batch);
+      });
+      env.addTransformation(
+        new OneInputTransformation<Row, never>(
+          stream.getTransformation(),
+          "Collect Sink",
+          { kind: "collect", collectId: id },
+          stream.getParallelism(),
+          null,
+        ),
+      );
+    }
+    this.client = await env.executeAsync(name);
+    if (this.cancelled) await this.client.cancel();
+    try {
+      await this.client.getJobExecutionResult();
+    } catch (e) {
+      if (!(this.cancelled && e instanceof JobCancelledError)) throw e;
+    }
+    return out;
+  }
+
+  /** The final rows (the changelog applied): runs the job to its end. */
+  async collect(): Promise<unknown[][]> {
+    return applyChangelog(await this.changelog());
+  }
+
+  /** Waits for an INSERT job to finish (or a query to end, its rows dropped). */
+  async await(): Promise<void> {
+    await this.changelog();
+  }
+
+  /** Stops a running query or INSERT job. */
+  async cancel(): Promise<void> {
+    this.cancelled = true;
+    if (this.client !== null) await this.client.cancel();
+  }
+}
+
+function column(c: { name: string; type: LogicalType }): ResultColumn {
+  return { name: c.name, type: c.type, typeText: typeToString(c.type) };
+}

@@ -1,0 +1,170 @@
+/**
+ * The logical plan: relational operators over rows, each with its output fields (names and
+ * types). The binder (binder-*.ts) builds it from the parser's AST, the optimizer rewrites it,
+ * and the translator (translate.ts) turns it into runtime operators. Expressions are the typed
+ * IR of `../expr/rex.ts`, whose input references index the fields of the node's input (a join's
+ * condition sees the left fields, then the right ones).
+ */
+import type { RexNode } from "../expr/rex.ts";
+import type { LogicalType } from "../types/logical-type.ts";
+
+/** One output column of a plan node. */
+export interface Field {
+  /** Column name (unique within a node's output after binding). */
+  readonly name: string;
+  /** Its type. */
+  readonly type: LogicalType;
+}
+
+/** How a scan reads its table (filled in from the catalog by the binder). */
+export interface ScanSource {
+  /** Fully qualified name, for messages and EXPLAIN. */
+  readonly name: string;
+  /** Opaque to the planner: what the translator needs to create the source. */
+  readonly handle: unknown;
+  /** Whether the input is bounded. */
+  readonly bounded: boolean;
+  /** Whether the source produces updates (-U/+U/-D) rather than inserts only. */
+  readonly updating: boolean;
+  /** Whether it can read a subset of its columns (projection push-down). */
+  readonly projectable?: boolean;
+}
+
+/** Reads a table (or a VALUES list). */
+export interface ScanNode {
+  readonly kind: "scan";
+  readonly source: ScanSource;
+  /** Indexes of the table's physical fields read, in output order (projection push-down). */
+  readonly projection: readonly number[];
+  readonly fields: readonly Field[];
+}
+
+/** Literal rows. */
+export interface ValuesNode {
+  readonly kind: "values";
+  /** Rows of constant expressions (already typed to {@link fields}). */
+  readonly rows: readonly (readonly RexNode[])[];
+  readonly fields: readonly Field[];
+}
+
+/** Computes expressions over each input row. */
+export interface ProjectNode {
+  readonly kind: "project";
+  readonly input: RelNode;
+  readonly exprs: readonly RexNode[];
+  readonly fields: readonly Field[];
+}
+
+/** Keeps the rows for which the condition is TRUE. */
+export interface FilterNode {
+  readonly kind: "filter";
+  readonly input: RelNode;
+  readonly condition: RexNode;
+  readonly fields: readonly Field[];
+}
+
+/** One aggregate function call of an {@link AggregateNode}. */
+export interface AggCall {
+  /** Function name, upper case (COUNT, SUM, ...). */
+  readonly fn: string;
+  /** Input field indexes of the arguments (COUNT(*) has none). */
+  readonly args: readonly number[];
+  /** Literal arguments after the field ones (LISTAGG's separator). */
+  readonly constants: readonly unknown[];
+  readonly distinct: boolean;
+  /** Input field (BOOLEAN) of FILTER (WHERE ...), or -1. */
+  readonly filter: number;
+  /** Result type. */
+  readonly type: LogicalType;
+  /** Output name. */
+  readonly name: string;
+}
+
+/** Groups by key fields and computes aggregates: output = keys, then aggregates. */
+export interface AggregateNode {
+  readonly kind: "aggregate";
+  readonly input: RelNode;
+  readonly groupKeys: readonly number[];
+  readonly aggs: readonly AggCall[];
+  readonly fields: readonly Field[];
+}
+
+/** Join types of a {@link JoinNode}. */
+export type JoinKind = "INNER" | "LEFT" | "RIGHT" | "FULL" | "SEMI" | "ANTI";
+
+/** Joins two inputs; SEMI/ANTI output only the left fields. */
+export interface JoinNode {
+  readonly kind: "join";
+  readonly joinType: JoinKind;
+  readonly left: RelNode;
+  readonly right: RelNode;
+  /** Over the left fields then the right ones; TRUE literal for a cross join. */
+  readonly condition: RexNode;
+  readonly fields: readonly Field[];
+}
+
+/** UNION ALL of inputs with the same field types. */
+export interface UnionNode {
+  readonly kind: "union";
+  readonly inputs: readonly RelNode[];
+  readonly fields: readonly Field[];
+}
+
+/** INTERSECT / EXCEPT [ALL]. */
+export interface SetOpNode {
+  readonly kind: "setop";
+  readonly op: "INTERSECT" | "EXCEPT";
+  readonly all: boolean;
+  readonly left: RelNode;
+  readonly right: RelNode;
+  readonly fields: readonly Field[];
+}
+
+/** One ORDER BY key. */
+export interface SortKey {
+  readonly field: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/** ORDER BY with optional OFFSET and LIMIT (FETCH). */
+export interface SortNode {
+  readonly kind: "sort";
+  readonly input: RelNode;
+  readonly keys: readonly SortKey[];
+  readonly offset: number;
+  /** Rows to keep, or -1 for all. */
+  readonly fetch: number;
+  readonly fields: readonly Field[];
+}
+
+/** A node of the logical plan. */
+export type RelNode =
+  | ScanNode
+  | ValuesNode
+  | ProjectNode
+  | FilterNode
+  | AggregateNode
+  | JoinNode
+  | UnionNode
+  | SetOpNode
+  | SortNode;
+
+/** The inputs of a node. */
+export function inputsOf(node: RelNode): readonly RelNode[] {
+  switch (node.kind) {
+    case "scan":
+    case "values":
+      return [];
+    case "project":
+    case "filter":
+    case "aggregate":
+    case "sort":
+      return [node.input];
+    case "join":
+    case "setop":
+      return [node.left, node.right];
+    case "union":
+      return node.inputs;
+  }
+}

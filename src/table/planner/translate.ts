@@ -1,0 +1,316 @@
+/**
+ * Translation of an (optimized) logical plan onto Strom's runtime: each node becomes DataStream
+ * operators over rows `[kind, ...fields]` — a compiled calc for projections and filters, keyed
+ * group aggregation, equi-joins with their keys extracted from the condition, unions, set
+ * operations, sort/limit — with every expression compiled to JavaScript once.
+ */
+import type { DataStream } from "../../api/datastream.ts";
+import type { StreamExecutionEnvironment } from "../../api/environment.ts";
+import {
+  compileCalc,
+  compileExpression,
+  compileFilter,
+  compileJoinCondition,
+  compileProjection,
+  type CompileOptions,
+} from "../expr/codegen.ts";
+import { call, cast, isDeterministic, type RexCall, type RexNode } from "../expr/rex.ts";
+import { shiftInputs } from "../expr/rex-util.ts";
+import { aggFunctionByName } from "../runtime/aggregates-stats.ts";
+import type { AggCall as RuntimeAggCall } from "../runtime/agg-calls.ts";
+import { groupAggregate } from "../runtime/group-aggregate.ts";
+import type { MiniBatchSettings } from "../runtime/mini-batch-aggregate.ts";
+import { crossJoin, join } from "../runtime/join.ts";
+import type { Row } from "../runtime/row.ts";
+import { antiJoin, semiJoin } from "../runtime/semi-join.ts";
+import { except, intersect, unionAll } from "../runtime/set-ops.ts";
+import { isBoundedStream, limit, sortLimit } from "../runtime/sort-limit.ts";
+import { fromValues } from "../runtime/values.ts";
+import { commonType, compareValues, typesEqual, type LogicalType } from "../types/index.ts";
+import { SqlPlanError } from "./errors.ts";
+import type { AggregateNode, JoinNode, RelNode, ScanSource, SortNode } from "./logical.ts";
+
+/** What translation needs besides the plan. */
+export interface TranslateContext {
+  readonly env: StreamExecutionEnvironment;
+  /** Creates the stream of a scan (its projected physical fields). */
+  readonly source: (source: ScanSource, projection: readonly number[]) => DataStream<Row>;
+  /** Options of the code generator (time zone, clock). */
+  readonly compile: CompileOptions;
+  /** Mini-batch settings of streaming group aggregations, or undefined (a change per row). */
+  readonly miniBatch?: MiniBatchSettings;
+}
+
+/** The stream of rows computed by `rel`. */
+export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> {
+  switch (rel.kind) {
+    case "scan":
+      return ctx.source(rel.source, rel.projection);
+    case "values": {
+      const make = compileProjection([], 0, ctx.compile);
+      const rows = rel.rows.map((r) => {
+        const fn = compileProjection(r, 0, ctx.compile);
+        return fn([0]);
+      });
+      void make;
+      return fromValues(ctx.env, rows, { name: "Values" });
+    }
+    case "filter": {
+      const input = translate(rel.input, ctx);
+      const f = compileFilter(rel.condition, rel.input.fields.length, {
+        ...ctx.compile,
+        name: "where",
+      });
+      return input.filter((row: Row) => f(row)).name("Where");
+    }
+    case "project": {
+      const arity = rel.input.fields.length;
+      if (rel.input.kind === "filter") {
+        // Filter and projection compiled into one function.
+        const input = translate(rel.input.input, ctx);
+        const calc = compileCalc(rel.exprs, rel.input.condition, arity, {
+          ...ctx.compile,
+          name: "calc",
+        });
+        return input
+          .flatMap((row: Row, out: { collect(r: Row): void }) => {
+            const r = calc(row);
+            if (r !== null) out.collect(r);
+          })
+          .name("Calc");
+      }
+      const input = translate(rel.input, ctx);
+      const p = compileProjection(rel.exprs, arity, { ...ctx.compile, name: "select" });
+      return input.map((row: Row) => p(row)).name("Calc");
+    }
+    case "aggregate":
+      return translateAggregate(rel, ctx);
+    case "join":
+      return translateJoin(rel, ctx);
+    case "union": {
+      const [first, ...others] = rel.inputs.map((i) => translate(i, ctx));
+      return unionAll(first!, ...others);
+    }
+    case "setop": {
+      const l = translate(rel.left, ctx);
+      const r = translate(rel.right, ctx);
+      return rel.op === "INTERSECT"
+        ? intersect(l, r, { all: rel.all })
+        : except(l, r, { all: rel.all });
+    }
+    case "sort":
+      return translateSort(rel, ctx);
+  }
+}
+
+/**
+ * A group aggregation. When its input is a projection (the group keys and aggregate arguments
+ * computed from the rows below), the projection is not materialized: keys and arguments are
+ * read or computed straight from the rows under it, and a filter below it becomes a filter
+ * before the shuffle.
+ */
+function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStream<Row> {
+  const fields = rel.input.fields;
+  const pre =
+    rel.input.kind === "project" && rel.input.exprs.every(isDeterministic) ? rel.input : null;
+  let input: DataStream<Row>;
+  let exprOf: (i: number) => RexNode;
+  let arity: number;
+  if (pre !== null) {
+    const below = pre.input;
+    if (below.kind === "filter") {
+      input = translate(below.input, ctx);
+      const f = compileFilter(below.condition, below.input.fields.length, {
+        ...ctx.compile,
+        name: "where",
+      });
+      input = input.filter((row: Row) => f(row)).name("Where");
+    } else {
+      input = translate(below, ctx);
+    }
+    arity = below.fields.length;
+    exprOf = (i) => pre.exprs[i]!;
+  } else {
+    input = translate(rel.input, ctx);
+    arity = fields.length;
+    exprOf = (i) => ({ kind: "input", index: i, type: fields[i]!.type }) as RexNode;
+  }
+  const reader = (e: RexNode, name: string): ((row: Row) => unknown) => {
+    if (e.kind === "input") {
+      const idx = e.index + 1;
+      return (row: Row) => row[idx];
+    }
+    return compileExpression(e, arity, { ...ctx.compile, name });
+  };
+  const aggs: RuntimeAggCall[] = rel.aggs.map((a) => {
+    const argType: LogicalType | null = a.args.length > 0 ? fields[a.args[0]!]!.type : null;
+    const fn = aggFunctionByName(a.fn, a.fn === "COUNT" && a.args.length === 0 ? null : argType, {
+      separator: typeof a.constants[0] === "string" ? (a.constants[0] as string) : undefined,
+      compare: argType !== null ? compareValues(argType) : undefined,
+    });
+    const arg = a.args.length > 0 ? reader(exprOf(a.args[0]!), "aggArg") : null;
+    const filter = a.filter >= 0 ? reader(exprOf(a.filter), "aggFilter") : null;
+    return {
+      fn,
+      ...(arg !== null ? { arg } : {}),
+      ...(filter !== null ? { filter: (row: Row) => filter(row) === true } : {}),
+      distinct: a.distinct,
+    };
+  });
+  if (rel.groupKeys.length === 0)
+    return groupAggregate(input, { aggs, name: "GlobalGroupAggregate" });
+  const keys = rel.groupKeys.map((k) => reader(exprOf(k), "groupKey"));
+  const keyOf =
+    keys.length === 1
+      ? ((k0) => (row: Row) => [k0(row)])(keys[0]!)
+      : (row: Row) => keys.map((k) => k(row));
+  return groupAggregate(input, {
+    keyOf,
+    aggs,
+    name: "GroupAggregate",
+    ...(ctx.miniBatch !== undefined ? { miniBatch: ctx.miniBatch } : {}),
+  });
+}
+
+/** Equi-join keys found in a condition, and the rest of it. */
+interface JoinKeys {
+  readonly left: RexNode[];
+  readonly right: RexNode[];
+  readonly nullSafe: boolean[];
+  readonly residual: RexNode | null;
+}
+
+function splitAnd(e: RexNode): RexNode[] {
+  if (e.kind === "call" && e.op === "AND") return e.operands.flatMap(splitAnd);
+  return [e];
+}
+
+function refsWithin(e: RexNode, lo: number, hi: number): boolean {
+  if (e.kind === "input") return e.index >= lo && e.index < hi;
+  if (e.kind === "literal") return true;
+  if (e.kind === "call") return e.operands.every((o) => refsWithin(o, lo, hi));
+  if (e.kind === "cast") return refsWithin(e.operand, lo, hi);
+  if (e.kind === "fieldAccess") return refsWithin(e.operand, lo, hi);
+  return (
+    e.branches.every((b) => refsWithin(b.when, lo, hi) && refsWithin(b.then, lo, hi)) &&
+    (e.otherwise === null || refsWithin(e.otherwise, lo, hi))
+  );
+}
+
+function joinKeys(cond: RexNode, leftArity: number, total: number): JoinKeys {
+  const left: RexNode[] = [];
+  const right: RexNode[] = [];
+  const nullSafe: boolean[] = [];
+  const rest: RexNode[] = [];
+  for (const c of splitAnd(cond)) {
+    if (c.kind === "literal" && c.value === true) continue;
+    const eq =
+      c.kind === "call" && (c.op === "=" || c.op === "IS NOT DISTINCT FROM")
+        ? (c as RexCall)
+        : null;
+    if (eq !== null) {
+      const [a, b] = eq.operands as [RexNode, RexNode];
+      const aLeft = refsWithin(a, 0, leftArity);
+      const bRight = refsWithin(b, leftArity, total);
+      const aRight = refsWithin(a, leftArity, total);
+      const bLeft = refsWithin(b, 0, leftArity);
+      let l: RexNode | null = null;
+      let r: RexNode | null = null;
+      if (aLeft && bRight && !(a.kind === "literal")) [l, r] = [a, b];
+      else if (aRight && bLeft && !(b.kind === "literal")) [l, r] = [b, a];
+      if (l !== null && r !== null && !(r.kind === "literal")) {
+        const t = commonType([l.type, r.type]);
+        if (t !== null) {
+          left.push(typesEqual(l.type, t, true) ? l : cast(l, t));
+          const rr = shiftInputs(r, -leftArity);
+          right.push(typesEqual(rr.type, t, true) ? rr : cast(rr, t));
+          nullSafe.push(eq.op === "IS NOT DISTINCT FROM");
+          continue;
+        }
+      }
+    }
+    rest.push(c);
+  }
+  const residual = rest.length === 0 ? null : rest.reduce((a, b) => call("AND", [a, b]));
+  return { left, right, nullSafe, residual };
+}
+
+function keyFn(
+  exprs: readonly RexNode[],
+  arity: number,
+  ctx: TranslateContext,
+): (row: Row) => unknown[] {
+  if (exprs.every((e) => e.kind === "input")) {
+    const idx = exprs.map((e) => (e as { index: number }).index + 1);
+    return idx.length === 1 ? (row: Row) => [row[idx[0]!]] : (row: Row) => idx.map((i) => row[i]);
+  }
+  const p = compileProjection(exprs, arity, { ...ctx.compile, name: "joinKey" });
+  return (row: Row) => p(row).slice(1);
+}
+
+function translateJoin(rel: JoinNode, ctx: TranslateContext): DataStream<Row> {
+  const left = translate(rel.left, ctx);
+  const right = translate(rel.right, ctx);
+  const la = rel.left.fields.length;
+  const ra = rel.right.fields.length;
+  const k = joinKeys(rel.condition, la, la + ra);
+  const condition =
+    k.residual === null
+      ? undefined
+      : compileJoinCondition(k.residual, la, ra, { ...ctx.compile, name: "joinCondition" });
+  if (rel.joinType === "SEMI" || rel.joinType === "ANTI") {
+    const options = {
+      leftKey: keyFn(k.left, la, ctx),
+      rightKey: keyFn(k.right, ra, ctx),
+      nullSafe: k.nullSafe,
+      ...(condition ? { condition } : {}),
+    };
+    return rel.joinType === "SEMI"
+      ? semiJoin(left, right, options)
+      : antiJoin(left, right, options);
+  }
+  if (k.left.length === 0) {
+    return crossJoin(left, right, {
+      type: rel.joinType,
+      leftArity: la,
+      rightArity: ra,
+      ...(condition ? { condition } : {}),
+    });
+  }
+  return join(left, right, {
+    type: rel.joinType,
+    leftKey: keyFn(k.left, la, ctx),
+    rightKey: keyFn(k.right, ra, ctx),
+    nullSafe: k.nullSafe,
+    leftArity: la,
+    rightArity: ra,
+    ...(condition ? { condition } : {}),
+  });
+}
+
+function translateSort(rel: SortNode, ctx: TranslateContext): DataStream<Row> {
+  const input = translate(rel.input, ctx);
+  const fetch = rel.fetch < 0 ? Infinity : rel.fetch;
+  if (rel.keys.length === 0) return limit(input, { offset: rel.offset, fetch });
+  if (!isBoundedStream(input)) {
+    throw new SqlPlanError(
+      "ORDER BY on an unbounded input is not supported (sort a bounded table, or use a time attribute and Top-N in a later version)",
+    );
+  }
+  const cmps = rel.keys.map((key) => {
+    const c = compareValues(rel.input.fields[key.field]!.type, {
+      descending: key.descending,
+      nulls: key.nullsFirst ? "first" : "last",
+    });
+    const i = key.field + 1;
+    return (a: Row, b: Row) => c(a[i], b[i]);
+  });
+  const compare = (a: Row, b: Row): number => {
+    for (const c of cmps) {
+      const r = c(a, b);
+      if (r !== 0) return r;
+    }
+    return 0;
+  };
+  return sortLimit(input, { compare, offset: rel.offset, fetch });
+}
