@@ -14,6 +14,7 @@ import { runningJobs } from "../cluster/job-master.ts";
 import { startRestServer } from "../cluster/rest/server.ts";
 import { UsageError } from "./usage-error.ts";
 import { parseRun } from "./run-args.ts";
+import { parseSqlArgs, SQL_USAGE } from "./sql/args.ts";
 import {
   cancelCommand,
   JobControlError,
@@ -30,6 +31,7 @@ Commands:
   cancel <jobId>                                Cancel a running job
   savepoint <jobId> [dir]                       Take a savepoint; prints its path
   stop <jobId> --savepoint-dir <dir> [--drain]  Take a savepoint, then stop the job
+  sql [-f script.sql] [--format f] [options]    The SQL client: a prompt, or run a script
   help                                          Show this help
   version                                       Print the version
 
@@ -46,6 +48,7 @@ Options of run:
       --state-backend <name>    Keyed state backend: hashmap (default) or disk
       --rest-port <n>           Port of the job-control REST server on 127.0.0.1 (default 0: random)
 
+${SQL_USAGE}
 Job control: list, cancel, savepoint and stop reach the jobs of every strom run on this machine
 through $STROM_HOME/jobs (default ~/.strom/jobs). Job ids look like <pid>-job-<n>.
 
@@ -55,6 +58,7 @@ Examples:
   strom run my-job.ts --checkpoint-dir ckpt --checkpoint-interval 10s
   strom savepoint 4242-job-1 savepoints/
   strom run my-job.ts --from-savepoint savepoints/savepoint-my-job-3-ab12cd
+  strom sql -f report.sql --format csv --mode batch
 `;
 
 function version(): string {
@@ -183,6 +187,12 @@ export async function main(argv: string[]): Promise<number> {
         return await savepointCommand(rest);
       case "stop":
         return await stopCommand(rest);
+      case "sql": {
+        const args = parseSqlArgs(rest);
+        // Loaded on demand: the other commands (and bad command lines) do not pay for SQL.
+        const { sqlCommand } = await import("./sql/command.ts");
+        return await sqlCommand(args);
+      }
       default:
         throw new UsageError(`unknown command '${command}' (see strom help)`);
     }
