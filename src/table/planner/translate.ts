@@ -61,7 +61,7 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
         ...ctx.compile,
         name: "where",
       });
-      return input.filter((row: Row) => f(row)).name("Where");
+      return input.filter(f).name("Where");
     }
     case "project": {
       const arity = rel.input.fields.length;
@@ -124,7 +124,7 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
         ...ctx.compile,
         name: "where",
       });
-      input = input.filter((row: Row) => f(row)).name("Where");
+      input = input.filter(f).name("Where");
     } else {
       input = translate(below, ctx);
     }
@@ -166,6 +166,7 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
       : (row: Row) => keys.map((k) => k(row));
   return groupAggregate(input, {
     keyOf,
+    ...(keys.length === 1 ? { singleKeyOf: keys[0]! } : {}),
     aggs,
     name: "GroupAggregate",
     ...(ctx.miniBatch !== undefined ? { miniBatch: ctx.miniBatch } : {}),

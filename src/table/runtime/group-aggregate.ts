@@ -45,7 +45,7 @@ import {
   withKind,
   type Row,
 } from "./row.ts";
-import { partitionKey } from "./value-keys.ts";
+import { partitionKey, partitionKey1 } from "./value-keys.ts";
 import { MiniBatchGroupAggregateFunction, type MiniBatchSettings } from "./mini-batch-aggregate.ts";
 
 /** Name of the keyed value state holding each group's accumulators. */
@@ -65,6 +65,11 @@ export interface GroupAggregateOptions extends OperatorOptions {
    * gives an UPSERT changelog keyed by the group key (`+I`, `+U`, `-D`).
    */
   readonly generateUpdateBefore?: boolean;
+  /**
+   * With a single GROUP BY key: its value in a row (saves building a key array per row for the
+   * shuffle; must agree with `keyOf`).
+   */
+  readonly singleKeyOf?: (row: Row) => unknown;
   /** Streaming only: emit each group's change once per mini-batch (see mini-batch-aggregate.ts). */
   readonly miniBatch?: MiniBatchSettings;
 }
@@ -193,7 +198,12 @@ export function groupAggregate(
         place: name,
       });
   const input = global && batch ? withEndMarker(stream) : stream;
-  const keyed = global ? input.keyBy(() => 0) : input.keyBy((row: Row) => partitionKey(keyOf(row)));
+  const single = options.singleKeyOf;
+  const keyed = global
+    ? input.keyBy(() => 0)
+    : single !== undefined
+      ? input.keyBy((row: Row) => partitionKey1(single(row)))
+      : input.keyBy((row: Row) => partitionKey(keyOf(row)));
   const op = configure(keyed.process<Row>(fn), options, name);
   if (global) op.setParallelism(1);
   return op;

@@ -66,6 +66,13 @@ export function partitionKey(values: readonly unknown[]): unknown {
   return groupingKey(values);
 }
 
+/** {@link partitionKey} of one value: the same key as `partitionKey([v])`, without the array. */
+export function partitionKey1(v: unknown): unknown {
+  const t = typeof v;
+  if (t === "number" || t === "string" || t === "boolean" || t === "bigint") return v;
+  return groupingKey([v]);
+}
+
 /** The identity of a row's fields (its kind ignored) as a Map key: equal rows, equal keys. */
 export function rowIdentity(row: Row): string | number | bigint | boolean | null {
   const fields: unknown[] = new Array(row.length - 1);
