@@ -1,6 +1,9 @@
 /** The Table API and the conversions between tables and DataStreams. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   DataGeneratorSource,
   ScalarFunction,
@@ -136,5 +139,33 @@ test("user-defined scalar functions: a class or a function, NULL in gives NULL o
   assert.throws(
     () => t.createTemporarySystemFunction("upper", (s: string) => s, { resultType: "STRING" }),
     /built-in/,
+  );
+});
+
+test("CREATE FUNCTION loads a module's export and registers it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "strom-udf-"));
+  writeFileSync(
+    join(dir, "udf.mjs"),
+    'export const mask = Object.assign((s) => "*".repeat(s.length), { resultType: "STRING" });\n' +
+      "export class Twice { resultType = 'INT'; eval(x) { return 2 * x; } }\n" +
+      "export const untyped = (x) => x;\n",
+  );
+  const t = env();
+  await t.executeSql(
+    `CREATE TEMPORARY FUNCTION mask AS '${join(dir, "udf.mjs")}#mask' LANGUAGE JAVASCRIPT`,
+  );
+  await t.executeSql(
+    `CREATE FUNCTION twice AS '${join(dir, "udf.mjs")}#Twice' LANGUAGE JAVASCRIPT`,
+  );
+  const r = await (
+    await t.executeSql("SELECT MASK(customer), TWICE(amount) FROM orders WHERE id = 1")
+  ).collect();
+  assert.deepEqual(r, [["***", 20]]);
+  await assert.rejects(
+    () =>
+      t.executeSql(
+        `CREATE FUNCTION untyped AS '${join(dir, "udf.mjs")}#untyped' LANGUAGE JAVASCRIPT`,
+      ),
+    /declares no result type/,
   );
 });

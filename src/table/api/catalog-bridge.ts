@@ -14,6 +14,9 @@ import { tableContext, type ConnectorRegistry } from "../connectors/factory.ts";
 import { changelogModeOf } from "../planner/changelog.ts";
 import { logicalTypeOf } from "../catalog/type-from-ast.ts";
 import { executeDdl, isDdlStatement } from "../catalog/ddl.ts";
+import { loadFunction } from "../catalog/function-loader.ts";
+import type { CreateFunctionStatement } from "../sql/ast-ddl.ts";
+import { registerUserScalarFunction, type ScalarFunction } from "./user-functions.ts";
 import type { BindContext, ResolvedRelation, TableColumn } from "../planner/context.ts";
 import { SqlPlanError } from "../planner/errors.ts";
 import { bindExpr } from "../planner/bind-expr.ts";
@@ -131,6 +134,42 @@ export class CatalogBridge {
   typeOf(node: DataTypeNode): LogicalType {
     return logicalTypeOf(node);
   }
+
+  /**
+   * Loads the module of a function just created (`CREATE FUNCTION f AS './udf.ts#mask'`) and
+   * registers it: the export is a ScalarFunction instance or class, or a plain function, with a
+   * `resultType` (SQL type text) on it.
+   */
+  private async loadCreatedFunction(s: CreateFunctionStatement): Promise<void> {
+    const found = this.manager.resolveFunction(s.name, s.pos);
+    const value = await loadFunction(found.object);
+    const instance =
+      typeof value === "function" && /^class\s/.test(Function.prototype.toString.call(value))
+        ? new (value as new () => ScalarFunction)()
+        : value;
+    const declared =
+      (instance as { resultType?: unknown }).resultType ??
+      (value as { resultType?: unknown }).resultType;
+    if (typeof declared !== "string") {
+      throw new SqlPlanError(
+        `Function ${s.name.join(".")} (${found.object.identifier}) declares no result type: give its export a 'resultType' such as 'STRING'`,
+        s.pos,
+      );
+    }
+    const fn =
+      typeof instance === "function"
+        ? (instance as (...a: unknown[]) => unknown)
+        : (instance as ScalarFunction);
+    registerUserScalarFunction(
+      s.name[s.name.length - 1]!,
+      fn,
+      { resultType: declared },
+      this.userNames,
+    );
+  }
+
+  /** Names of the user functions registered by this session. */
+  readonly userNames = new Set<string>();
 
   /** A user-defined function by name, or undefined. */
   userFunction(_name: string): unknown {
@@ -264,6 +303,7 @@ export class CatalogBridge {
       ...(text !== "" ? { sql: text } : {}),
       connectors: this.connectors,
     });
+    if (s.kind === "createFunction") await this.loadCreatedFunction(s);
     if (r === "OK") return TableResult.ok();
     return TableResult.rows(
       r.columns.map((name) => ({ name, type: STRING() })),

@@ -118,8 +118,6 @@ export class TableEnvironment {
     });
   }
 
-  private readonly userFunctions = new Set<string>();
-
   /**
    * Registers a user-defined scalar function under `name`, callable from SQL:
    * `tEnv.createTemporarySystemFunction("MASK", (s: string) => s.replace(/./g, "*"), { resultType: "STRING" })`.
@@ -129,7 +127,7 @@ export class TableEnvironment {
     fn: ScalarFunction | ((...args: any[]) => unknown),
     options: ScalarFunctionOptions,
   ): void {
-    registerUserScalarFunction(name, fn, options, this.userFunctions);
+    registerUserScalarFunction(name, fn, options, this.catalogs.userNames);
   }
 
   /** The session's options. */
