@@ -6,7 +6,7 @@ import type { DataStream } from "../../api/datastream.ts";
 import type { StreamExecutionEnvironment } from "../../api/environment.ts";
 import type { JobClient } from "../../api/executor.ts";
 import { JobCancelledError } from "../../core/errors.ts";
-import { OneInputTransformation } from "../../api/transformations.ts";
+import { attachCollector } from "../runtime/collect.ts";
 import { applyChangelog, type Row } from "../runtime/row.ts";
 import { typeToString, type LogicalType } from "../types/index.ts";
 
@@ -101,20 +101,10 @@ export class TableResult {
     const out: Row[] = [];
     const retain = options.retain ?? true;
     if (stream !== null) {
-      const id = env.registerCollector((records) => {
-        const batch = records as Row[];
+      attachCollector(stream, (batch) => {
         if (retain) for (const r of batch) out.push(r);
         onRows?.(batch);
       });
-      env.addTransformation(
-        new OneInputTransformation<Row, never>(
-          stream.getTransformation(),
-          "Collect Sink",
-          { kind: "collect", collectId: id },
-          stream.getParallelism(),
-          null,
-        ),
-      );
     }
     this.client = await env.executeAsync(name);
     if (this.cancelled) await this.client.cancel();

@@ -8,6 +8,7 @@
  *
  * A key may hold the placeholder `#` (`fields.#.kind`): it stands for each physical column name.
  */
+import { parseDuration } from "../../core/duration.ts";
 import { StromError } from "../../core/errors.ts";
 import type { SourcePos } from "../sql/errors.ts";
 
@@ -76,31 +77,6 @@ export function enumOption(
 /** An option is unknown, missing or has a bad value. */
 export class OptionValidationError extends StromError {}
 
-const DURATION_UNITS: Record<string, number> = {
-  "": 1,
-  ms: 1,
-  milli: 1,
-  millis: 1,
-  millisecond: 1,
-  milliseconds: 1,
-  s: 1000,
-  sec: 1000,
-  secs: 1000,
-  second: 1000,
-  seconds: 1000,
-  m: 60_000,
-  min: 60_000,
-  mins: 60_000,
-  minute: 60_000,
-  minutes: 60_000,
-  h: 3_600_000,
-  hour: 3_600_000,
-  hours: 3_600_000,
-  d: 86_400_000,
-  day: 86_400_000,
-  days: 86_400_000,
-};
-
 /** Parses an option value; throws a plain Error with the reason (without the key). */
 export function parseOptionValue(option: ConfigOption, text: string): unknown {
   const s = text.trim();
@@ -125,12 +101,11 @@ export function parseOptionValue(option: ConfigOption, text: string): unknown {
       throw new Error("expected true or false");
     }
     case "duration": {
-      const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(s);
-      const unit = m ? DURATION_UNITS[m[2]!.toLowerCase()] : undefined;
-      if (m === null || unit === undefined) {
+      try {
+        return parseDuration(s).toMillis();
+      } catch {
         throw new Error("expected a duration like 500ms, 10s, 1min, 2h or 1d");
       }
-      return Math.round(Number(m[1]) * unit);
     }
     case "enum": {
       const v = option.values?.find((x) => x.toLowerCase() === s.toLowerCase());

@@ -20,6 +20,24 @@ export interface CollectOptions {
  * at the stream's own parallelism with a forward edge, so each upstream subtask's order is kept
  * (an ORDER BY at parallelism 1 arrives sorted); rows of different subtasks interleave.
  */
+/**
+ * Adds a collect sink to `stream`: the rows it receives go to `onRows`, in batches, in this
+ * process (the stream's environment must then be executed).
+ */
+export function attachCollector(stream: DataStream<Row>, onRows: (rows: Row[]) => void): void {
+  const host = stream.getExecutionEnvironment();
+  const id = host.registerCollector((records) => onRows(records as Row[]));
+  host.addTransformation(
+    new OneInputTransformation<Row, never>(
+      stream.getTransformation(),
+      "Collect Sink",
+      { kind: "collect", collectId: id },
+      stream.getParallelism(),
+      null,
+    ),
+  );
+}
+
 export async function collectChangelog(
   stream: DataStream<Row>,
   options: CollectOptions = {},
@@ -35,19 +53,10 @@ export async function collectChangelog(
       void client.cancel();
     }
   };
-  const id = host.registerCollector((records) => {
-    for (const r of records) if (out.length < max) out.push(r as Row);
+  attachCollector(stream, (records) => {
+    for (const r of records) if (out.length < max) out.push(r);
     stop();
   });
-  host.addTransformation(
-    new OneInputTransformation<Row, never>(
-      stream.getTransformation(),
-      "Collect Sink",
-      { kind: "collect", collectId: id },
-      stream.getParallelism(),
-      null,
-    ),
-  );
   client = await host.executeAsync(options.jobName ?? "Collect Job");
   stop();
   try {
