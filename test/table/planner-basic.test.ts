@@ -140,6 +140,46 @@ for (const [mode, p] of [
   });
 }
 
+for (const [mode, p] of [
+  ["batch", 1],
+  ["streaming", 1],
+  ["streaming", 4],
+] as const) {
+  test(`scalar subqueries in WHERE and SELECT (${mode}, p${p})`, async () => {
+    const t = env(mode, p);
+    const above = await (
+      await t.executeSql("SELECT id FROM orders WHERE amount > (SELECT AVG(amount) FROM orders)")
+    ).collect();
+    assert.deepEqual(sorted(above), sorted([[2]]));
+    const diff = await (
+      await t.executeSql("SELECT id, amount - (SELECT MIN(amount) FROM orders) FROM orders")
+    ).collect();
+    assert.deepEqual(
+      sorted(diff),
+      sorted([
+        [1, 5],
+        [2, 15],
+        [3, 0],
+        [4, null],
+        [5, 2],
+      ]),
+    );
+    const empty = await (
+      await t.executeSql(
+        "SELECT id, (SELECT city FROM customers WHERE name = 'zed') FROM orders WHERE id = 1",
+      )
+    ).collect();
+    assert.deepEqual(empty, [[1, null]]);
+    await assert.rejects(
+      async () =>
+        (
+          await t.executeSql("SELECT id FROM orders WHERE customer = (SELECT name FROM customers)")
+        ).collect(),
+      /scalar subquery returned more than one row/,
+    );
+  });
+}
+
 test("bad statements fail with the cause and the position", async () => {
   const t = env("batch");
   await assert.rejects(
@@ -198,5 +238,21 @@ test("mini-batch aggregation: fewer changes, the same final result", async () =>
   await assert.rejects(
     () => mini.executeSql("SET 'table.exec.mini-batch.allow-latency' = 'soon'"),
     /expected a duration/,
+  );
+});
+
+test("ORDER BY a column or expression that is not selected", async () => {
+  const t = env("batch");
+  const r = await (
+    await t.executeSql("SELECT id FROM orders ORDER BY amount DESC NULLS LAST, id")
+  ).collect();
+  assert.deepEqual(r, [[2], [1], [5], [3], [4]]);
+  const e = await (
+    await t.executeSql("SELECT customer FROM orders ORDER BY id * -1 LIMIT 2")
+  ).collect();
+  assert.deepEqual(e, [["bob"], ["cid"]]);
+  await assert.rejects(
+    () => t.executeSql("SELECT DISTINCT customer FROM orders ORDER BY amount"),
+    /Column 'amount' not found/,
   );
 });

@@ -62,6 +62,8 @@ export interface ExprContext {
    * null when `e` is neither (then its parts are bound one by one).
    */
   readonly grouped?: (e: Expr) => RexNode | null;
+  /** The column of each scalar subquery joined into the block (see subqueries.ts). */
+  readonly subqueries?: ReadonlyMap<Expr, RexNode>;
   /** User-defined scalar functions by name, or undefined. */
   readonly userFunction?: (name: string) => unknown;
 }
@@ -187,7 +189,14 @@ export function bindExpr(e: Expr, ctx: ExprContext): RexNode {
     }
     case "floorCeil":
       return apply(e.op, [bindExpr(e.operand, ctx), text(e.unit.toUpperCase())], e.pos);
-    case "subquery":
+    case "subquery": {
+      const ref = ctx.subqueries?.get(e);
+      if (ref !== undefined) return ref;
+      throw new SqlPlanError(
+        `Scalar subqueries are supported in the WHERE clause and in the SELECT list of a query without GROUP BY (found one in the ${ctx.clause})`,
+        e.pos,
+      );
+    }
     case "inQuery":
     case "exists":
     case "quantified":

@@ -8,6 +8,7 @@ import type { OrderedQuery, Query, SetOpQuery, ValuesQuery } from "../sql/ast-qu
 import { exprToString } from "../sql/index.ts";
 import { commonType, typesEqual, typeToString, type LogicalType } from "../types/index.ts";
 import { bindExpr } from "./bind-expr.ts";
+import { collectAggregates } from "./bind-aggregate.ts";
 import { bindFrom } from "./bind-from.ts";
 import { bindSelect } from "./bind-select.ts";
 import * as build from "./builders.ts";
@@ -127,7 +128,49 @@ function bindValues(q: ValuesQuery, ctx: BindContext): RelNode {
   return { kind: "values", rows: typed, fields };
 }
 
+/**
+ * ORDER BY items that are neither output columns, ordinals nor select-list expressions, on a
+ * plain SELECT (no DISTINCT, GROUP BY or aggregates): the query is bound with them as hidden
+ * extra columns, sorted, and the extra columns are projected away.
+ */
+function withHiddenSortColumns(q: OrderedQuery, ctx: BindContext): RelNode | null {
+  const inner = q.query;
+  if (inner.kind !== "select" || inner.distinct || inner.groupBy !== undefined) return null;
+  const visible = bindQuery(inner, ctx);
+  const names = new Set(visible.fields.map((f) => f.name));
+  const texts = new Set(inner.items.map((it) => exprToString(it.expr)));
+  const hidden = q.orderBy.filter((item) => {
+    const e = item.expr;
+    if (e.kind === "literal" && e.type === "integer") return false;
+    if (e.kind === "identifier" && e.parts.length === 1 && names.has(e.parts[0]!)) return false;
+    return !texts.has(exprToString(e));
+  });
+  if (hidden.length === 0 || collectAggregates(hidden.map((h) => h.expr)).length > 0) return null;
+  if (collectAggregates(inner.items.map((it) => it.expr)).length > 0) return null;
+  const widened = {
+    ...inner,
+    items: [
+      ...inner.items,
+      ...hidden.map((h, i) => ({ pos: h.pos, expr: h.expr, alias: `$sort${i}` })),
+    ],
+  };
+  const orderBy = q.orderBy.map((item) => {
+    const i = hidden.indexOf(item);
+    return i < 0
+      ? item
+      : { ...item, expr: { kind: "identifier" as const, pos: item.pos, parts: [`$sort${i}`] } };
+  });
+  const sorted = bindOrdered({ ...q, query: widened, orderBy }, ctx);
+  return build.project(
+    sorted,
+    build.identity(sorted).slice(0, visible.fields.length),
+    visible.fields.map((f) => f.name),
+  );
+}
+
 function bindOrdered(q: OrderedQuery, ctx: BindContext): RelNode {
+  const hiddenPlan = withHiddenSortColumns(q, ctx);
+  if (hiddenPlan !== null) return hiddenPlan;
   const rel = bindQuery(q.query, ctx);
   const keys: SortKey[] = [];
   let extra: RexNode[] = [];

@@ -21,7 +21,7 @@ import type { BindContext } from "./context.ts";
 import { at, SqlPlanError } from "./errors.ts";
 import type { AggCall, RelNode } from "./logical.ts";
 import { Scope } from "./scope.ts";
-import { bindSubqueryConjunct, splitConjuncts } from "./subqueries.ts";
+import { attachScalarSubqueries, bindSubqueryConjunct, splitConjuncts } from "./subqueries.ts";
 
 /** Binds a SELECT block. */
 export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBinder): RelNode {
@@ -33,14 +33,30 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
   } else {
     ({ rel, scope } = bindFrom(q.from, ctx, bindQuery));
   }
+  const items = expandStar(q, scope);
+  const aggCalls = collectAggregates([
+    ...items.map((i) => i.expr),
+    ...(q.having ? [q.having] : []),
+  ]);
+  const conjuncts = q.where === undefined ? [] : splitConjuncts(q.where);
+  // Scalar subqueries: each joined in as one more column (see subqueries.ts).
+  const aggregated = q.groupBy !== undefined || aggCalls.length > 0;
+  const scalar = attachScalarSubqueries(
+    [...conjuncts, ...(aggregated ? [] : items.map((i) => i.expr))],
+    rel,
+    ctx,
+    bindQuery,
+  );
+  rel = scalar.rel;
   const base: ExprContext = {
     scope,
     clause: "WHERE clause",
     typeOf: ctx.typeOf,
     userFunction: ctx.userFunction,
+    subqueries: scalar.refs,
   };
   if (q.where !== undefined) {
-    for (const c of splitConjuncts(q.where)) {
+    for (const c of conjuncts) {
       const semi = bindSubqueryConjunct(c, rel, base, ctx, bindQuery);
       if (semi !== null) {
         rel = semi;
@@ -51,11 +67,6 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
       rel = build.filter(rel, cond);
     }
   }
-  const items = expandStar(q, scope);
-  const aggCalls = collectAggregates([
-    ...items.map((i) => i.expr),
-    ...(q.having ? [q.having] : []),
-  ]);
   let out: RelNode;
   if (q.groupBy !== undefined || aggCalls.length > 0) {
     out = bindAggregated(q, items, aggCalls, rel, scope, ctx);

@@ -8,13 +8,69 @@
 import { call, inputRef, literal, type RexNode } from "../expr/rex.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { Query } from "../sql/ast-query.ts";
-import { BOOLEAN, notNull } from "../types/index.ts";
+import { BOOLEAN, notNull, withNullability } from "../types/index.ts";
+import { childrenOf } from "./bind-aggregate.ts";
 import { bindExpr, type ExprContext } from "./bind-expr.ts";
 import type { QueryBinder } from "./bind-from.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
 import { at, SqlPlanError } from "./errors.ts";
 import type { RelNode } from "./logical.ts";
+
+/**
+ * Scalar subqueries (`(SELECT MAX(x) FROM t)`) in `exprs` (not inside IN / EXISTS or other
+ * subqueries): each is reduced to at most one row by SINGLE_VALUE (a run-time error when it has
+ * more) and left-joined to `rel` on TRUE, so it adds one column — NULL when the subquery is
+ * empty. Returns the widened relation and the column of each subquery.
+ */
+export function attachScalarSubqueries(
+  exprs: readonly Expr[],
+  input: RelNode,
+  ctx: BindContext,
+  bindQuery: QueryBinder,
+): { rel: RelNode; refs: Map<Expr, RexNode> } {
+  const found: Expr[] = [];
+  const walk = (e: Expr): void => {
+    if (e.kind === "subquery") {
+      found.push(e);
+      return;
+    }
+    if (e.kind === "exists" || e.kind === "inQuery" || e.kind === "quantified") return;
+    for (const c of childrenOf(e)) walk(c);
+  };
+  for (const e of exprs) walk(e);
+  let rel = input;
+  const refs = new Map<Expr, RexNode>();
+  for (const e of found) {
+    if (e.kind !== "subquery") continue;
+    const sub = subquery(e.query, ctx, bindQuery, e.pos);
+    if (sub.fields.length !== 1) {
+      throw new SqlPlanError(
+        `A scalar subquery must return one column, this one returns ${sub.fields.length}`,
+        e.pos,
+      );
+    }
+    const type = withNullability(sub.fields[0]!.type, true);
+    const single = build.aggregate(
+      sub,
+      [],
+      [
+        {
+          fn: "SINGLE_VALUE",
+          args: [0],
+          constants: [],
+          distinct: false,
+          filter: -1,
+          type,
+          name: sub.fields[0]!.name,
+        },
+      ],
+    );
+    refs.set(e, inputRef(rel.fields.length, type));
+    rel = build.join("LEFT", rel, single, literal(true, notNull(BOOLEAN())));
+  }
+  return { rel, refs };
+}
 
 /** The conjuncts of `e` (`a AND b AND c` -> a, b, c). */
 export function splitConjuncts(e: Expr): Expr[] {
@@ -93,31 +149,6 @@ function subquery(q: Query, ctx: BindContext, bindQuery: QueryBinder, pos: Expr[
 }
 
 function containsSubquery(e: Expr): boolean {
-  if (
-    e.kind === "subquery" ||
-    e.kind === "exists" ||
-    e.kind === "inQuery" ||
-    e.kind === "quantified"
-  ) {
-    return true;
-  }
-  for (const v of Object.values(e)) {
-    if (v !== null && typeof v === "object" && "kind" in v && "pos" in v) {
-      if (containsSubquery(v as Expr)) return true;
-    }
-    if (Array.isArray(v)) {
-      for (const x of v) {
-        if (
-          x !== null &&
-          typeof x === "object" &&
-          "kind" in x &&
-          "pos" in x &&
-          containsSubquery(x as Expr)
-        ) {
-          return true;
-        }
-      }
-    }
-  }
-  return false;
+  if (e.kind === "exists" || e.kind === "inQuery" || e.kind === "quantified") return true;
+  return childrenOf(e).some(containsSubquery);
 }

@@ -28,6 +28,7 @@ import { isBoundedStream, limit, sortLimit } from "../runtime/sort-limit.ts";
 import { fromValues } from "../runtime/values.ts";
 import { commonType, compareValues, typesEqual, type LogicalType } from "../types/index.ts";
 import { SqlPlanError } from "./errors.ts";
+import { translateWindow } from "./translate-window.ts";
 import type { AggregateNode, JoinNode, RelNode, ScanSource, SortNode } from "./logical.ts";
 
 /** What translation needs besides the plan. */
@@ -39,6 +40,20 @@ export interface TranslateContext {
   readonly compile: CompileOptions;
   /** Mini-batch settings of streaming group aggregations, or undefined (a change per row). */
   readonly miniBatch?: MiniBatchSettings;
+}
+
+/**
+ * `op` (a row-wise operator on `input`) at its input's parallelism: the rows then move forward
+ * one to one, so the changes of a key keep their order (`+I` before its `-D`) — a rebalance to
+ * another parallelism would let them overtake each other.
+ */
+function keep<T extends DataStream<Row>>(
+  op: T & { setParallelism(p: number): unknown },
+  input: DataStream<Row>,
+): T {
+  const p = input.getParallelism();
+  if (p > 0) op.setParallelism(p);
+  return op;
 }
 
 /** The stream of rows computed by `rel`. */
@@ -61,7 +76,7 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
         ...ctx.compile,
         name: "where",
       });
-      return input.filter(f).name("Where");
+      return keep(input.filter(f).name("Where"), input);
     }
     case "project": {
       const arity = rel.input.fields.length;
@@ -72,16 +87,19 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
           ...ctx.compile,
           name: "calc",
         });
-        return input
-          .flatMap((row: Row, out: { collect(r: Row): void }) => {
-            const r = calc(row);
-            if (r !== null) out.collect(r);
-          })
-          .name("Calc");
+        return keep(
+          input
+            .flatMap((row: Row, out: { collect(r: Row): void }) => {
+              const r = calc(row);
+              if (r !== null) out.collect(r);
+            })
+            .name("Calc"),
+          input,
+        );
       }
       const input = translate(rel.input, ctx);
       const p = compileProjection(rel.exprs, arity, { ...ctx.compile, name: "select" });
-      return input.map((row: Row) => p(row)).name("Calc");
+      return keep(input.map((row: Row) => p(row)).name("Calc"), input);
     }
     case "aggregate":
       return translateAggregate(rel, ctx);
@@ -100,6 +118,8 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
     }
     case "sort":
       return translateSort(rel, ctx);
+    case "window":
+      return translateWindow(rel, translate(rel.input, ctx));
   }
 }
 
@@ -124,7 +144,7 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
         ...ctx.compile,
         name: "where",
       });
-      input = input.filter(f).name("Where");
+      input = keep(input.filter(f).name("Where"), input);
     } else {
       input = translate(below, ctx);
     }

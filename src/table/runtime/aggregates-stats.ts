@@ -21,6 +21,7 @@ import {
   countStar,
   firstValue,
   lastValue,
+  singleValue,
   listAgg,
   minMax,
   sum,
@@ -194,6 +195,8 @@ export function aggFunctionByName(
       return firstValue();
     case "LAST_VALUE":
       return lastValue();
+    case "SINGLE_VALUE":
+      return singleValue();
     default:
       throw new TableRuntimeError(`unknown aggregate function ${upper}`);
   }

@@ -13,7 +13,7 @@ import { avgAggType, sumAggType } from "../types/type-merging.ts";
 import { BIGINT_OPS, integralKind, numericOps } from "./agg-numeric.ts";
 import { TableRuntimeError } from "./errors.ts";
 import { formatValue } from "./row.ts";
-import { compareSqlValues, describeValue } from "./value-keys.ts";
+import { compareSqlValues, describeValue, valuesEqual } from "./value-keys.ts";
 
 /** An aggregate function over one argument (COUNT(*) ignores its argument). */
 export interface SqlAggFunction<ACC = any> {
@@ -303,5 +303,34 @@ export function lastValue(): SqlAggFunction<[unknown]> {
     },
     retract: () => refuseRetraction("LAST_VALUE"),
     getValue: (acc) => acc[0],
+  };
+}
+
+/**
+ * SINGLE_VALUE(x): the one value of a scalar subquery — NULL when it has no rows, a run-time
+ * error when it has more than one (SQL's "more than one row returned by a subquery").
+ */
+export function singleValue(): SqlAggFunction<unknown[]> {
+  return {
+    name: "SINGLE_VALUE",
+    retractable: true,
+    createAccumulator: () => [],
+    accumulate(acc, v) {
+      acc.push(v);
+      return acc;
+    },
+    retract(acc, v) {
+      const i = acc.findIndex((x) => x === v || valuesEqual(x, v));
+      if (i >= 0) acc.splice(i, 1);
+      return acc;
+    },
+    getValue(acc) {
+      if (acc.length > 1) {
+        throw new TableRuntimeError(
+          `A scalar subquery returned more than one row (${acc.length}): it must return at most one`,
+        );
+      }
+      return acc.length === 0 ? null : acc[0];
+    },
   };
 }
