@@ -241,6 +241,29 @@ test("mini-batch aggregation: fewer changes, the same final result", async () =>
   );
 });
 
+test("correlated EXISTS / IN through equalities; other correlations are refused clearly", async () => {
+  const t = env("streaming", 2);
+  const r = await (
+    await t.executeSql(
+      "SELECT c.name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer = c.name AND o.amount > 15)",
+    )
+  ).collect();
+  assert.deepEqual(r, [["bob"]]);
+  const none = await (
+    await t.executeSql(
+      "SELECT name FROM customers c WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer = c.name)",
+    )
+  ).collect();
+  assert.deepEqual(none, [["dan"]]);
+  await assert.rejects(
+    () =>
+      t.executeSql(
+        "SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > LENGTH(c.name))",
+      ),
+    /Correlated subqueries are supported when they refer to the outer query only through equalities/,
+  );
+});
+
 test("ORDER BY a column or expression that is not selected", async () => {
   const t = env("batch");
   const r = await (

@@ -9,9 +9,9 @@ import { call, inputRef, literal, type RexNode } from "../expr/rex.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { Query } from "../sql/ast-query.ts";
 import { BOOLEAN, notNull, withNullability } from "../types/index.ts";
-import { childrenOf } from "./bind-aggregate.ts";
+import { childrenOf, collectAggregates } from "./bind-aggregate.ts";
+import { bindFrom, type QueryBinder } from "./bind-from.ts";
 import { bindExpr, type ExprContext } from "./bind-expr.ts";
-import type { QueryBinder } from "./bind-from.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
 import { at, SqlPlanError } from "./errors.ts";
@@ -98,27 +98,27 @@ export function bindSubqueryConjunct(
     e = e.operand;
   }
   if (e.kind === "exists") {
-    const sub = subquery(e.query, ctx, bindQuery, e.pos);
-    return build.join(negated ? "ANTI" : "SEMI", rel, sub, literal(true, notNull(BOOLEAN())));
+    const { sub, correlation } = decorrelate(e.query, 0, rel, outer, ctx, bindQuery, e.pos);
+    return build.join(negated ? "ANTI" : "SEMI", rel, sub, correlation ?? trueLiteral());
   }
   if (e.kind === "inQuery") {
     negated = negated !== e.not;
     const x = bindExpr(e.operand, outer);
-    const sub = subquery(e.query, ctx, bindQuery, e.pos);
-    if (sub.fields.length !== 1) {
+    const { sub, correlation } = decorrelate(e.query, 1, rel, outer, ctx, bindQuery, e.pos);
+    if (sub.fields.length < 1 || (correlation === null && sub.fields.length !== 1)) {
       throw new SqlPlanError(
         `The subquery of IN must return one column, it returns ${sub.fields.length}`,
         e.pos,
       );
     }
     const y = inputRef(rel.fields.length, sub.fields[0]!.type);
-    const shiftedX = x;
-    let cond: RexNode = at(e.pos, () => call("=", [shiftedX, y]));
+    let cond: RexNode = at(e.pos, () => call("=", [x, y]));
     if (negated) {
       cond = at(e.pos, () =>
-        call("OR", [call("OR", [cond, call("IS NULL", [shiftedX])]), call("IS NULL", [y])]),
+        call("OR", [call("OR", [cond, call("IS NULL", [x])]), call("IS NULL", [y])]),
       );
     }
+    if (correlation !== null) cond = at(e.pos, () => call("AND", [cond, correlation]));
     return build.join(negated ? "ANTI" : "SEMI", rel, sub, cond);
   }
   if (containsSubquery(e)) {
@@ -128,6 +128,91 @@ export function bindSubqueryConjunct(
     );
   }
   return null;
+}
+
+function trueLiteral(): RexNode {
+  return literal(true, notNull(BOOLEAN()));
+}
+
+/**
+ * Binds the subquery of EXISTS / IN. When its WHERE clause refers to the outer query through
+ * equalities (`inner.col = outer.col`, conjuncts of the WHERE of a plain SELECT), those
+ * conjuncts are taken out: the inner sides become extra output columns of the subquery (after
+ * its first `keep` columns) and the equalities the join's correlation condition over the outer
+ * row followed by the subquery's columns. Other references to the outer query are refused.
+ */
+function decorrelate(
+  q: Query,
+  keep: number,
+  outerRel: RelNode,
+  outer: ExprContext,
+  ctx: BindContext,
+  bindQuery: QueryBinder,
+  pos: Expr["pos"],
+): { sub: RelNode; correlation: RexNode | null } {
+  if (q.kind !== "select" || q.from === undefined || q.where === undefined) {
+    return { sub: subquery(q, ctx, bindQuery, pos), correlation: null };
+  }
+  const inner = bindFrom(q.from, ctx, bindQuery).scope;
+  const innerCtx: ExprContext = { scope: inner, clause: "WHERE clause", typeOf: ctx.typeOf };
+  const resolves = (x: Expr, c: ExprContext): boolean => {
+    try {
+      bindExpr(x, c);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const local: Expr[] = [];
+  const pairs: { inner: Expr; outer: Expr }[] = [];
+  for (const c of splitConjuncts(q.where)) {
+    if (containsSubquery(c) || resolves(c, innerCtx)) {
+      local.push(c);
+      continue;
+    }
+    if (c.kind === "binary" && c.op === "=") {
+      if (resolves(c.left, innerCtx) && resolves(c.right, outer)) {
+        pairs.push({ inner: c.left, outer: c.right });
+        continue;
+      }
+      if (resolves(c.right, innerCtx) && resolves(c.left, outer)) {
+        pairs.push({ inner: c.right, outer: c.left });
+        continue;
+      }
+    }
+    throw new SqlPlanError(
+      "Correlated subqueries are supported when they refer to the outer query only through equalities (inner = outer) joined by AND in their WHERE clause",
+      c.pos,
+    );
+  }
+  if (pairs.length === 0) return { sub: subquery(q, ctx, bindQuery, pos), correlation: null };
+  if (
+    q.groupBy !== undefined ||
+    q.distinct ||
+    collectAggregates(q.items.map((i) => i.expr)).length > 0
+  ) {
+    throw new SqlPlanError(
+      "Correlated subqueries with GROUP BY, DISTINCT or aggregates are not supported yet",
+      pos,
+    );
+  }
+  const where = local.reduce<Expr | undefined>(
+    (acc, c) =>
+      acc === undefined ? c : { kind: "binary", pos: c.pos, op: "AND", left: acc, right: c },
+    undefined,
+  );
+  const items = [
+    ...q.items.slice(0, keep),
+    ...pairs.map((p, i) => ({ pos: p.inner.pos, expr: p.inner, alias: `$corr${i}` })),
+  ];
+  const sub = bindQuery({ ...q, items, where }, ctx);
+  const width = outerRel.fields.length;
+  const conds = pairs.map((p, i) => {
+    const o = bindExpr(p.outer, outer);
+    const field = sub.fields[keep + i]!;
+    return at(p.outer.pos, () => call("=", [o, inputRef(width + keep + i, field.type)]));
+  });
+  return { sub, correlation: conds.reduce((a, b) => call("AND", [a, b])) };
 }
 
 function subquery(q: Query, ctx: BindContext, bindQuery: QueryBinder, pos: Expr["pos"]): RelNode {
