@@ -289,7 +289,10 @@ export class CatalogBridge {
             pos,
           );
         }
-        sink.consume(stream);
+        const written = sink.consume(stream);
+        // An updating stream keeps its parallelism into the sink, so a key's changes stay in order.
+        const p = stream.getParallelism();
+        if (updating && p > 0) written.setParallelism(p);
       },
     };
   }
