@@ -64,6 +64,8 @@ export interface ExprContext {
   readonly grouped?: (e: Expr) => RexNode | null;
   /** The column of each scalar subquery joined into the block (see subqueries.ts). */
   readonly subqueries?: ReadonlyMap<Expr, RexNode>;
+  /** The result column of each OVER call of the SELECT list (see bind-window.ts). */
+  readonly windowed?: ReadonlyMap<Expr, RexNode>;
   /** User-defined scalar functions by name, or undefined. */
   readonly userFunction?: (name: string) => unknown;
 }
@@ -215,7 +217,12 @@ export function bindExpr(e: Expr, ctx: ExprContext): RexNode {
 function bindCall(e: CallExpr, ctx: ExprContext): RexNode {
   const name = e.name.join(".").toUpperCase();
   if (e.over !== undefined) {
-    throw new SqlPlanError(`OVER windows are not supported yet: ${exprToString(e)}`, e.pos);
+    const ref = ctx.windowed?.get(e);
+    if (ref !== undefined) return ref;
+    throw new SqlPlanError(
+      `OVER windows are supported only in the SELECT list of a query without GROUP BY (found one in the ${ctx.clause}): ${exprToString(e)}`,
+      e.pos,
+    );
   }
   if (isAggregateCall(e)) {
     throw new SqlPlanError(`Aggregate function ${name} is not allowed in the ${ctx.clause}`, e.pos);

@@ -15,6 +15,7 @@ import { exprToString } from "../sql/index.ts";
 import { BOOLEAN, notNull } from "../types/index.ts";
 import { aggregateCall, collectAggregates } from "./bind-aggregate.ts";
 import { bindExpr, type ExprContext } from "./bind-expr.ts";
+import { bindWindows, collectOverCalls } from "./bind-window.ts";
 import { bindFrom, type QueryBinder } from "./bind-from.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
@@ -67,6 +68,12 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
       rel = build.filter(rel, cond);
     }
   }
+  if (q.qualify !== undefined) {
+    throw new SqlPlanError(
+      "QUALIFY is not supported yet: filter the window function's column in an outer query (SELECT * FROM (SELECT ..., ROW_NUMBER() OVER (...) AS rn FROM t) WHERE rn = 1)",
+      q.qualify.pos,
+    );
+  }
   let out: RelNode;
   if (q.groupBy !== undefined || aggCalls.length > 0) {
     out = bindAggregated(q, items, aggCalls, rel, scope, ctx);
@@ -74,7 +81,14 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
     if (q.having !== undefined) {
       throw new SqlPlanError("HAVING needs GROUP BY or an aggregate function", q.having.pos);
     }
-    const sctx: ExprContext = { ...base, clause: "SELECT list" };
+    let sctx: ExprContext = { ...base, clause: "SELECT list" };
+    const overCalls = collectOverCalls(items.map((i) => i.expr));
+    if (overCalls.length > 0) {
+      // OVER windows: computed by window nodes, then referenced (see bind-window.ts).
+      const w = bindWindows(q, items, overCalls, rel, sctx);
+      rel = w.rel;
+      sctx = { ...sctx, windowed: w.refs };
+    }
     const exprs = items.map((i) => bindExpr(i.expr, sctx));
     out = build.project(
       rel,

@@ -16,6 +16,7 @@ export function changelogModeOf(rel: RelNode, batch: boolean): ChangelogModeText
     case "scan":
       return rel.source.updating ? "I,UB,UA,D" : "I";
     case "values":
+    case "window":
       return "I";
     case "aggregate":
     case "setop":

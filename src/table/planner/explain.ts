@@ -4,7 +4,7 @@
  */
 import { rexToString } from "../expr/rex.ts";
 import { changelogModeOf } from "./changelog.ts";
-import { inputsOf, type RelNode } from "./logical.ts";
+import { inputsOf, type FrameBoundSpec, type RelNode, type WindowNode } from "./logical.ts";
 
 /** One line describing `rel` (without its inputs). */
 export function describeNode(rel: RelNode): string {
@@ -40,7 +40,41 @@ export function describeNode(rel: RelNode): string {
       const limit = rel.fetch >= 0 ? `, offset=[${rel.offset}], fetch=[${rel.fetch}]` : "";
       return `${keys.length > 0 ? "SortLimit" : "Limit"}(orderBy=[${keys.join(", ")}]${limit})`;
     }
+    case "window":
+      return describeWindow(rel);
   }
+}
+
+function boundText(b: FrameBoundSpec): string {
+  return b.offset === undefined ? b.kind.replace("_", " ") : `${b.offset} ${b.kind}`;
+}
+
+/** Window functions whose result does not depend on the frame. */
+const FRAMELESS = new Set([
+  "ROW_NUMBER",
+  "RANK",
+  "DENSE_RANK",
+  "PERCENT_RANK",
+  "CUME_DIST",
+  "NTILE",
+  "LAG",
+  "LEAD",
+]);
+
+function describeWindow(rel: WindowNode): string {
+  const inputs = rel.input.fields;
+  const keys = rel.partitionKeys.map((k) => inputs[k]!.name);
+  const order = rel.orderKeys.map(
+    (k) => `${inputs[k.field]!.name} ${k.descending ? "DESC" : "ASC"}`,
+  );
+  const calls = rel.calls.map((c) => {
+    const f = c.frame;
+    const framed = !FRAMELESS.has(c.fn);
+    const frame = ` ${f.unit} BETWEEN ${boundText(f.start)} AND ${boundText(f.end)}`;
+    const args = c.args.map((i) => inputs[i]!.name).concat(c.constants.map(String));
+    return `${c.fn}(${args.join(", ")})${framed ? frame : ""} AS ${c.name}`;
+  });
+  return `OverAggregate(${keys.length > 0 ? `partitionBy=[${keys.join(", ")}], ` : ""}orderBy=[${order.join(", ")}], select=[${[...inputs.map((x) => x.name), ...calls].join(", ")}])`;
 }
 
 /** The plan as an indented tree; with `modes`, each line ends with its changelog mode. */

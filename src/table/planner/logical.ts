@@ -138,6 +138,52 @@ export interface SortNode {
   readonly fields: readonly Field[];
 }
 
+/** One bound of a window frame; `offset` is set for `n PRECEDING` / `n FOLLOWING`. */
+export interface FrameBoundSpec {
+  readonly kind:
+    "UNBOUNDED_PRECEDING" | "PRECEDING" | "CURRENT_ROW" | "FOLLOWING" | "UNBOUNDED_FOLLOWING";
+  /** The row count (ROWS) or value distance (RANGE) of `n PRECEDING` / `n FOLLOWING`. */
+  readonly offset?: number;
+}
+
+/** The frame of a window call: which rows of the partition its aggregate sees. */
+export interface FrameSpec {
+  readonly unit: "ROWS" | "RANGE";
+  readonly start: FrameBoundSpec;
+  readonly end: FrameBoundSpec;
+}
+
+/** One window function call of a {@link WindowNode}: `fn(args) OVER (...)`. */
+export interface WindowCall {
+  /** Function name, upper case (ROW_NUMBER, RANK, LAG, SUM, ...). */
+  readonly fn: string;
+  /** Input field indexes of the arguments (LAG/LEAD: the value, then the default if given). */
+  readonly args: readonly number[];
+  /** Literal arguments: LAG/LEAD's offset, NTILE's bucket count. */
+  readonly constants: readonly number[];
+  /** The frame (the defaults of SQL filled in: see bind-window.ts). */
+  readonly frame: FrameSpec;
+  /** Result type. */
+  readonly type: LogicalType;
+  /** Output name. */
+  readonly name: string;
+}
+
+/**
+ * Window functions over partitions of the input (OVER): output = input fields, then one field
+ * per call. All calls of one node share the partition keys and the order.
+ */
+export interface WindowNode {
+  readonly kind: "window";
+  readonly input: RelNode;
+  /** Input field indexes of PARTITION BY. */
+  readonly partitionKeys: readonly number[];
+  /** ORDER BY keys within a partition. */
+  readonly orderKeys: readonly SortKey[];
+  readonly calls: readonly WindowCall[];
+  readonly fields: readonly Field[];
+}
+
 /** A node of the logical plan. */
 export type RelNode =
   | ScanNode
@@ -148,7 +194,8 @@ export type RelNode =
   | JoinNode
   | UnionNode
   | SetOpNode
-  | SortNode;
+  | SortNode
+  | WindowNode;
 
 /** The inputs of a node. */
 export function inputsOf(node: RelNode): readonly RelNode[] {
@@ -160,6 +207,7 @@ export function inputsOf(node: RelNode): readonly RelNode[] {
     case "filter":
     case "aggregate":
     case "sort":
+    case "window":
       return [node.input];
     case "join":
     case "setop":

@@ -55,7 +55,8 @@ function withInputs(rel: RelNode, f: (r: RelNode) => RelNode): RelNode {
     case "project":
     case "filter":
     case "aggregate":
-    case "sort": {
+    case "sort":
+    case "window": {
       const input = f(rel.input);
       return input === rel.input ? rel : ({ ...rel, input } as RelNode);
     }

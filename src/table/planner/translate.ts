@@ -28,6 +28,7 @@ import { isBoundedStream, limit, sortLimit } from "../runtime/sort-limit.ts";
 import { fromValues } from "../runtime/values.ts";
 import { commonType, compareValues, typesEqual, type LogicalType } from "../types/index.ts";
 import { SqlPlanError } from "./errors.ts";
+import { translateWindow } from "./translate-window.ts";
 import type { AggregateNode, JoinNode, RelNode, ScanSource, SortNode } from "./logical.ts";
 
 /** What translation needs besides the plan. */
@@ -117,6 +118,8 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
     }
     case "sort":
       return translateSort(rel, ctx);
+    case "window":
+      return translateWindow(rel, translate(rel.input, ctx));
   }
 }
 

@@ -78,3 +78,12 @@ export {
 export { END_OF_INPUT_TIME, resolveBatch, type OperatorOptions } from "./execution.ts";
 export { registerSqlValueTypes } from "./value-types.ts";
 export { compareSqlValues, groupingKey, hashableValue, rowIdentity } from "./value-keys.ts";
+export {
+  overWindow,
+  unboundedOverError,
+  type OverOptions,
+  type OverCall,
+  type OverFrame,
+  type OverOrder,
+  type FrameBound,
+} from "./over.ts";
