@@ -11,6 +11,7 @@ import { isBoundedStream } from "../runtime/sort-limit.ts";
 import { partitionKey, partitionKey1 } from "../runtime/value-keys.ts";
 import { compareValues } from "../types/index.ts";
 import { SqlPlanError } from "./errors.ts";
+import { rowComparator } from "./row-compare.ts";
 import type { WindowCall, WindowNode } from "./logical.ts";
 
 /** The operator computing `rel` over `input` (the translated stream of `rel.input`). */
@@ -30,21 +31,7 @@ export function translateWindow(rel: WindowNode, input: DataStream<Row>): DataSt
         : (row: Row) => partitionKey(keys.map((k) => row[k]));
   let order: OverOrder | undefined;
   if (rel.orderKeys.length > 0) {
-    const cmps = rel.orderKeys.map((key) => {
-      const c = compareValues(fields[key.field]!.type, {
-        descending: key.descending,
-        nulls: key.nullsFirst ? "first" : "last",
-      });
-      const i = key.field + 1;
-      return (a: Row, b: Row) => c(a[i], b[i]);
-    });
-    const compare = (a: Row, b: Row): number => {
-      for (const c of cmps) {
-        const r = c(a, b);
-        if (r !== 0) return r;
-      }
-      return 0;
-    };
+    const compare = rowComparator(rel.orderKeys, fields);
     const first = rel.orderKeys[0]!;
     const i = first.field + 1;
     order = {

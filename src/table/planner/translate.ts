@@ -28,6 +28,7 @@ import { isBoundedStream, limit, sortLimit } from "../runtime/sort-limit.ts";
 import { fromValues } from "../runtime/values.ts";
 import { commonType, compareValues, typesEqual, type LogicalType } from "../types/index.ts";
 import { SqlPlanError } from "./errors.ts";
+import { rowComparator } from "./row-compare.ts";
 import { translateWindow } from "./translate-window.ts";
 import type { AggregateNode, JoinNode, RelNode, ScanSource, SortNode } from "./logical.ts";
 
@@ -318,20 +319,6 @@ function translateSort(rel: SortNode, ctx: TranslateContext): DataStream<Row> {
       "ORDER BY on an unbounded input is not supported (sort a bounded table, or use a time attribute and Top-N in a later version)",
     );
   }
-  const cmps = rel.keys.map((key) => {
-    const c = compareValues(rel.input.fields[key.field]!.type, {
-      descending: key.descending,
-      nulls: key.nullsFirst ? "first" : "last",
-    });
-    const i = key.field + 1;
-    return (a: Row, b: Row) => c(a[i], b[i]);
-  });
-  const compare = (a: Row, b: Row): number => {
-    for (const c of cmps) {
-      const r = c(a, b);
-      if (r !== 0) return r;
-    }
-    return 0;
-  };
+  const compare = rowComparator(rel.keys, rel.input.fields);
   return sortLimit(input, { compare, offset: rel.offset, fetch });
 }
