@@ -85,10 +85,14 @@ async function deploy(plan: JobPlan): Promise<void> {
   send({ type: "ready" });
 }
 
+/** A stop-with-drain arrived before the deployment existed. */
+let endInputPending = false;
+
 port.on("message", (msg: ToWorker) => {
   switch (msg.type) {
     case "start":
       deployment?.start();
+      if (endInputPending) deployment?.endInput();
       break;
     case "shutdown":
       // The job is done: release every handle so the thread ends on its own, after its stdout
@@ -102,7 +106,9 @@ port.on("message", (msg: ToWorker) => {
       void (deployment?.cancel() ?? Promise.resolve()).then(() => send({ type: "cancelled" }));
       break;
     case "endInput":
-      deployment?.endInput();
+      // Stop with drain may arrive while the job module is still loading: end input on start.
+      if (deployment === undefined || deployment === null) endInputPending = true;
+      else deployment.endInput();
       break;
     case "trigger":
       deployment?.triggerCheckpoint(msg.id, msg.timestamp, msg.savepoint);

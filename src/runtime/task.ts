@@ -342,6 +342,7 @@ export class StreamTask {
       installFusedOutputs(this.operators);
       this.state = { kind: "RUNNING" };
       if (this.inputs.length === 0 && !this.source) this.beginFinish();
+      else if (this.endInputWhenRunning && this.source !== null) this.beginFinish();
     });
   }
 
@@ -586,13 +587,21 @@ export class StreamTask {
     this.checkpointer!.answerWithFinalSnapshot(id);
   }
 
-  /** A running source task ends its input as if the source had ended (stop with drain). */
+  /**
+   * A source task ends its input as if the source had ended (stop with drain). Asked before the
+   * task runs (still opening its operators or restoring), it ends its input as soon as it does.
+   */
   endInput(): void {
     this.mails.push(() => {
-      if (this.state.kind === "RUNNING" && this.source !== null) this.beginFinish();
+      const k = this.state.kind;
+      if (k === "CREATED" || k === "OPENING") this.endInputWhenRunning = true;
+      else if (k === "RUNNING" && this.source !== null) this.beginFinish();
     });
     this.env.wake();
   }
+
+  /** Stop-with-drain arrived before the task was running. */
+  private endInputWhenRunning = false;
 
   /** Channels released by a completed alignment may be read again. */
   private unblock(channels: InputChannel[]): void {

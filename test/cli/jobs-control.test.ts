@@ -150,6 +150,13 @@ test("list, savepoint, stop with a savepoint, restore from it, stop with drain",
   ]);
   const id2 = await waitForJob(restored, "unbounded-counter");
   assert.notEqual(id2, id);
+  // The restored job counts on before it is drained (a drain before its first record would end
+  // it with no output: correct, but nothing to compare).
+  for (const deadline = performance.now() + 20_000; !restored.stdout.includes("\n");) {
+    if (performance.now() > deadline)
+      assert.fail(`the restored job printed nothing\n${restored.output()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   // Stop with drain: the sources end, the job finishes, its final checkpoint is the savepoint.
   const drain = await strom("stop", id2, "--savepoint-dir", "d3", "--drain");
   assert.equal(drain.code, 0, drain.output());
