@@ -171,11 +171,6 @@ export class CatalogBridge {
   /** Names of the user functions registered by this session. */
   readonly userNames = new Set<string>();
 
-  /** A user-defined function by name, or undefined. */
-  userFunction(_name: string): unknown {
-    return undefined;
-  }
-
   /** Resolves a table or view name for the planner. */
   resolve(parts: readonly string[], pos: SourcePos): ResolvedRelation {
     if (parts.length === 1) {

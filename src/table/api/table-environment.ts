@@ -312,7 +312,6 @@ export class TableEnvironment {
       catalog: this.plannerCatalog(),
       typeOf: (node: DataTypeNode): LogicalType => this.catalogs.typeOf(node),
       ctes: new Map(),
-      userFunction: (name: string) => this.catalogs.userFunction(name),
     };
   }
 

@@ -66,8 +66,6 @@ export interface ExprContext {
   readonly subqueries?: ReadonlyMap<Expr, RexNode>;
   /** The result column of each OVER call of the SELECT list (see bind-window.ts). */
   readonly windowed?: ReadonlyMap<Expr, RexNode>;
-  /** User-defined scalar functions by name, or undefined. */
-  readonly userFunction?: (name: string) => unknown;
 }
 
 /** Binds `e` in `ctx`. */
@@ -233,7 +231,7 @@ function bindCall(e: CallExpr, ctx: ExprContext): RexNode {
       : bindExpr(a, ctx),
   );
   const def = lookupScalar(name);
-  if (def === undefined && ctx.userFunction?.(e.name.join(".")) === undefined) {
+  if (def === undefined) {
     throw new SqlPlanError(
       `No match found for function signature ${name}(${args.map((a) => typeName(a.type)).join(", ")})`,
       e.pos,

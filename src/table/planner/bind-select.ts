@@ -7,19 +7,18 @@
  * then bound over the aggregate's output, where a grouped expression or an aggregate call is a
  * reference to its output column and any other column reference is an error.
  */
-import { call, inputRef, literal, type RexNode } from "../expr/rex.ts";
+import { inputRef, type RexNode } from "../expr/rex.ts";
 import type { CallExpr } from "../sql/ast-calls.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { SelectQuery } from "../sql/ast-query.ts";
 import { exprToString } from "../sql/index.ts";
-import { BOOLEAN, notNull } from "../types/index.ts";
 import { aggregateCall, collectAggregates } from "./bind-aggregate.ts";
 import { bindExpr, type ExprContext } from "./bind-expr.ts";
 import { bindWindows, collectOverCalls } from "./bind-window.ts";
 import { bindFrom, type QueryBinder } from "./bind-from.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
-import { at, SqlPlanError } from "./errors.ts";
+import { SqlPlanError } from "./errors.ts";
 import type { AggCall, RelNode } from "./logical.ts";
 import { Scope } from "./scope.ts";
 import { attachScalarSubqueries, bindSubqueryConjunct, splitConjuncts } from "./subqueries.ts";
@@ -53,7 +52,6 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
     scope,
     clause: "WHERE clause",
     typeOf: ctx.typeOf,
-    userFunction: ctx.userFunction,
     subqueries: scalar.refs,
   };
   if (q.where !== undefined) {
@@ -143,7 +141,6 @@ function bindAggregated(
     scope,
     clause: "GROUP BY clause",
     typeOf: ctx.typeOf,
-    userFunction: ctx.userFunction,
   };
   const groupExprs: Expr[] = [];
   for (const g of q.groupBy ?? []) {
@@ -174,7 +171,6 @@ function bindAggregated(
     scope: outScope,
     clause: "SELECT list",
     typeOf: ctx.typeOf,
-    userFunction: ctx.userFunction,
     grouped: (e) => {
       const i = digests.get(exprToString(e));
       if (i !== undefined) return inputRef(i, agg.fields[i]!.type);
@@ -206,14 +202,4 @@ function checkBoolean(cond: RexNode, e: Expr, clause: string): void {
       e.pos,
     );
   }
-}
-
-/** TRUE, as a condition. */
-export function trueLiteral(): RexNode {
-  return literal(true, notNull(BOOLEAN()));
-}
-
-/** `a AND b` (typed at `e`'s position). */
-export function and(a: RexNode, b: RexNode, e: Expr): RexNode {
-  return at(e.pos, () => call("AND", [a, b]));
 }

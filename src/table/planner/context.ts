@@ -49,6 +49,4 @@ export interface BindContext {
   readonly typeOf: (node: DataTypeNode) => LogicalType;
   /** CTEs in reach, by name (innermost last). */
   readonly ctes: ReadonlyMap<string, RelNode>;
-  /** A user-defined scalar function by name, or undefined. */
-  readonly userFunction?: (name: string) => unknown;
 }

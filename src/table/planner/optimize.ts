@@ -22,7 +22,13 @@ export type FoldOptions = Parameters<typeof foldConstants>[1];
 
 /** The optimized form of `rel`; constants are folded with `options`. */
 export function optimize(rel: RelNode, options: FoldOptions = {}): RelNode {
-  fold = (e) => foldConstants(e, options);
+  const fold: Fold = (e) => foldConstants(e, options);
+  const rewrite = (r: RelNode): RelNode => {
+    const node = withInputs(r, rewrite);
+    if (node.kind === "filter") return rewriteFilter(node, fold);
+    if (node.kind === "project") return rewriteProject(node, fold);
+    return node;
+  };
   let current = rel;
   for (let i = 0; i < 16; i++) {
     const next = rewrite(current);
@@ -32,20 +38,8 @@ export function optimize(rel: RelNode, options: FoldOptions = {}): RelNode {
   return current;
 }
 
-/** Constant folding of the current optimization run. */
-let fold: (e: RexNode) => RexNode = (e) => foldConstants(e);
-
-function rewrite(rel: RelNode): RelNode {
-  const node = withInputs(rel, rewrite);
-  switch (node.kind) {
-    case "filter":
-      return rewriteFilter(node);
-    case "project":
-      return rewriteProject(node);
-    default:
-      return node;
-  }
-}
+/** Constant folding with the session's options. */
+type Fold = (e: RexNode) => RexNode;
 
 function withInputs(rel: RelNode, f: (r: RelNode) => RelNode): RelNode {
   switch (rel.kind) {
@@ -77,7 +71,7 @@ function isTrue(e: RexNode): boolean {
   return e.kind === "literal" && e.value === true;
 }
 
-function rewriteFilter(node: FilterNode): RelNode {
+function rewriteFilter(node: FilterNode, fold: Fold): RelNode {
   const cond = fold(node.condition);
   if (isTrue(cond)) return node.input;
   const input = node.input;
@@ -114,7 +108,7 @@ function pushIntoJoin(cond: RexNode, join: JoinNode): RelNode | null {
   return rest.length > 0 ? build.filter(joined, and(rest)) : joined;
 }
 
-function rewriteProject(node: ProjectNode): RelNode {
+function rewriteProject(node: ProjectNode, fold: Fold): RelNode {
   const exprs = node.exprs.map((e) => fold(e));
   const changed = exprs.some((e, i) => e !== node.exprs[i]);
   const input = node.input;

@@ -63,12 +63,7 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
     case "scan":
       return ctx.source(rel.source, rel.projection);
     case "values": {
-      const make = compileProjection([], 0, ctx.compile);
-      const rows = rel.rows.map((r) => {
-        const fn = compileProjection(r, 0, ctx.compile);
-        return fn([0]);
-      });
-      void make;
+      const rows = rel.rows.map((r) => compileProjection(r, 0, ctx.compile)([0]));
       return fromValues(ctx.env, rows, { name: "Values" });
     }
     case "filter": {

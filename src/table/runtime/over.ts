@@ -16,18 +16,12 @@ import {
   type KeyedOnTimerContext,
   type KeyedProcessContext,
 } from "../../api/functions.ts";
-import {
-  MapStateDescriptor,
-  ValueStateDescriptor,
-  type MapState,
-  type ValueState,
-} from "../../api/state.ts";
 import { TableRuntimeError, UnsupportedPlanError } from "./errors.ts";
-import { END_OF_INPUT_TIME, configure, type OperatorOptions } from "./execution.ts";
+import { configure, type OperatorOptions } from "./execution.ts";
 import { computeOver, type OverCall, type OverOrder } from "./over-functions.ts";
-import { RowKind, formatRow, isAccumulate, kindOf, type Row } from "./row.ts";
+import type { Row } from "./row.ts";
+import { RowBuffer } from "./row-buffer.ts";
 import { isBoundedStream } from "./sort-limit.ts";
-import { rowIdentity } from "./value-keys.ts";
 
 export type { FrameBound, OverCall, OverFrame, OverOrder } from "./over-functions.ts";
 
@@ -49,16 +43,12 @@ export interface OverOptions extends Omit<OperatorOptions, "batch"> {
   readonly calls: readonly OverCall[];
 }
 
-/** One stored row: the row, its copies, its first arrival number. */
-type OverEntry = [row: Row, count: number, seq: number];
-
 /** The keyed function behind {@link overWindow}. */
 export class OverWindowFunction extends KeyedProcessFunction<unknown, Row, Row> {
   private readonly calls: readonly OverCall[];
   private readonly order: OverOrder | null;
   private readonly place: string;
-  private rows!: MapState<unknown, OverEntry>;
-  private seq!: ValueState<number>;
+  private readonly buffer: RowBuffer;
 
   /** Creates the function. */
   constructor(calls: readonly OverCall[], order: OverOrder | null, place: string) {
@@ -66,61 +56,28 @@ export class OverWindowFunction extends KeyedProcessFunction<unknown, Row, Row> 
     this.calls = calls;
     this.order = order;
     this.place = place;
+    this.buffer = new RowBuffer("sql-over", place);
   }
 
-  /** Registers the buffered partition and the arrival counter. */
+  /** Registers the buffered partition. */
   override open(): void {
-    const ctx = this.getRuntimeContext();
-    this.rows = ctx.getMapState(new MapStateDescriptor<unknown, OverEntry>("sql-over-rows"));
-    this.seq = ctx.getState(new ValueStateDescriptor<number>("sql-over-seq"));
+    this.buffer.open(this.getRuntimeContext());
   }
 
   /** Buffers (or retracts) one row of the partition. */
   processElement(row: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
-    const kind = kindOf(row, this.place);
-    const id = rowIdentity(row);
-    const e = this.rows.get(id);
-    if (isAccumulate(kind)) {
-      if (e !== null) {
-        e[1]++;
-        this.rows.put(id, e);
-        return;
-      }
-      const seq = (this.seq.value() ?? 0) + 1;
-      if (seq === 1) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
-      this.seq.update(seq);
-      const stored = row.slice();
-      stored[0] = RowKind.INSERT;
-      this.rows.put(id, [stored, 1, seq]);
-      return;
-    }
-    if (e === null) {
-      throw new TableRuntimeError(
-        `${this.place}: ${formatRow(row)} retracts a row that is not there`,
-      );
-    }
-    if (--e[1] === 0) this.rows.remove(id);
-    else this.rows.put(id, e);
+    this.buffer.add(row, ctx);
   }
 
   /** End of input: sorts the partition, computes the calls, emits every row once. */
   override onTimer(_t: number, _ctx: KeyedOnTimerContext<unknown>, out: Collector<Row>): void {
-    const entries = [...this.rows.values()];
-    const cmp = this.order?.compare ?? null;
-    entries.sort((a, b) => {
-      const c = cmp === null ? 0 : cmp(a[0], b[0]);
-      return c !== 0 ? c : a[2] - b[2];
-    });
-    const sorted: Row[] = [];
-    for (const [row, copies] of entries) for (let i = 0; i < copies; i++) sorted.push(row);
+    const sorted = this.buffer.drainSorted(this.order?.compare ?? null);
     const results = this.calls.map((c) => computeOver(c, sorted, this.order, this.place));
     for (let i = 0; i < sorted.length; i++) {
       const r = sorted[i]!.slice();
       for (const res of results) r.push(res[i]);
       out.collect(r);
     }
-    this.rows.clear();
-    this.seq.clear();
   }
 }
 

@@ -15,25 +15,12 @@ import {
   type KeyedOnTimerContext,
   type KeyedProcessContext,
 } from "../../api/functions.ts";
-import {
-  MapStateDescriptor,
-  ValueStateDescriptor,
-  type MapState,
-  type ValueState,
-} from "../../api/state.ts";
+import { ValueStateDescriptor, type ValueState } from "../../api/state.ts";
 import { SourceTransformation, type Transformation } from "../../api/transformations.ts";
 import { TableRuntimeError, UnsupportedPlanError } from "./errors.ts";
-import { END_OF_INPUT_TIME, configure, type OperatorOptions } from "./execution.ts";
-import {
-  ROW_KIND_NAMES,
-  RowKind,
-  formatRow,
-  isAccumulate,
-  kindOf,
-  withKind,
-  type Row,
-} from "./row.ts";
-import { rowIdentity } from "./value-keys.ts";
+import { configure, type OperatorOptions } from "./execution.ts";
+import { ROW_KIND_NAMES, RowKind, formatRow, kindOf, type Row } from "./row.ts";
+import { RowBuffer } from "./row-buffer.ts";
 
 /**
  * The error for an ORDER BY that cannot run: sorting unbounded input needs a time attribute
@@ -68,9 +55,6 @@ export interface SortLimitOptions extends Omit<OperatorOptions, "parallelism" | 
   readonly fetch?: number;
 }
 
-/** One stored row of a sort: the row (as +I), its copies, its first arrival number. */
-type SortEntry = [row: Row, count: number, seq: number];
-
 function checkCount(n: number | undefined, what: string, place: string, dflt: number): number {
   if (n === undefined) return dflt;
   if (!(Number.isSafeInteger(n) && n >= 0) && n !== Infinity) {
@@ -85,8 +69,7 @@ export class SortLimitFunction extends KeyedProcessFunction<unknown, Row, Row> {
   private readonly offset: number;
   private readonly fetch: number;
   private readonly place: string;
-  private rows!: MapState<unknown, SortEntry>;
-  private seq!: ValueState<number>;
+  private readonly buffer: RowBuffer;
 
   /** Creates the function. */
   constructor(
@@ -100,59 +83,24 @@ export class SortLimitFunction extends KeyedProcessFunction<unknown, Row, Row> {
     this.offset = offset;
     this.fetch = fetch;
     this.place = place;
+    this.buffer = new RowBuffer("sql-sort", place);
   }
 
-  /** Registers the buffered table and the arrival counter. */
+  /** Registers the buffered table. */
   override open(): void {
-    const ctx = this.getRuntimeContext();
-    this.rows = ctx.getMapState(new MapStateDescriptor<unknown, SortEntry>("sql-sort-rows"));
-    this.seq = ctx.getState(new ValueStateDescriptor<number>("sql-sort-seq"));
+    this.buffer.open(this.getRuntimeContext());
   }
 
   /** Buffers (or retracts) one row. */
   processElement(row: Row, ctx: KeyedProcessContext<unknown>, _out: Collector<Row>): void {
-    const kind = kindOf(row, this.place);
-    const id = rowIdentity(row);
-    const e = this.rows.get(id);
-    if (isAccumulate(kind)) {
-      if (e !== null) {
-        e[1]++;
-        this.rows.put(id, e);
-        return;
-      }
-      const seq = (this.seq.value() ?? 0) + 1;
-      if (seq === 1) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
-      this.seq.update(seq);
-      this.rows.put(id, [withKind(row, RowKind.INSERT), 1, seq]);
-      return;
-    }
-    if (e === null) {
-      throw new TableRuntimeError(
-        `${this.place}: ${formatRow(row)} retracts a row that is not there`,
-      );
-    }
-    if (--e[1] === 0) this.rows.remove(id);
-    else this.rows.put(id, e);
+    this.buffer.add(row, ctx);
   }
 
   /** End of input: sorts, cuts OFFSET/FETCH, emits. */
   override onTimer(_t: number, _ctx: KeyedOnTimerContext<unknown>, out: Collector<Row>): void {
-    const entries = [...this.rows.values()];
-    const cmp = this.compare;
-    entries.sort((a, b) => {
-      const c = cmp === null ? 0 : cmp(a[0], b[0]);
-      return c !== 0 ? c : a[2] - b[2];
-    });
-    let index = 0;
-    const end = this.offset + this.fetch;
-    emit: for (const [row, copies] of entries) {
-      for (let i = 0; i < copies; i++, index++) {
-        if (index >= end) break emit;
-        if (index >= this.offset) out.collect(row);
-      }
-    }
-    this.rows.clear();
-    this.seq.clear();
+    const sorted = this.buffer.drainSorted(this.compare);
+    const end = Math.min(sorted.length, this.offset + this.fetch);
+    for (let i = this.offset; i < end; i++) out.collect(sorted[i]!);
   }
 }
 
