@@ -30,7 +30,7 @@ const fail = {
   armed: false,
   done: false,
   failAt: 0,
-  snapshots: new Map<number, number>(),
+  snapshots: new Map<number, number[]>(),
 };
 
 /**
@@ -39,8 +39,11 @@ const fail = {
 class FailAfterCheckpoint
   implements MapFunction<Row, Row>, CheckpointedFunction, CheckpointListener
 {
+  /** Rows this subtask saw (each subtask has its own copy of the function object). */
+  private mine = 0;
   map(row: Row): Row {
     fail.seen++;
+    this.mine++;
     if (fail.armed && !fail.done) {
       fail.done = true;
       fail.failAt = fail.seen;
@@ -50,10 +53,15 @@ class FailAfterCheckpoint
   }
   initializeState(): void {}
   snapshotState(ctx: FunctionSnapshotContext): void {
-    fail.snapshots.set(ctx.getCheckpointId(), fail.seen);
+    // The fewest rows a subtask saw before this checkpoint's barrier: the global count would
+    // include rows another subtask saw after its own barrier.
+    const id = ctx.getCheckpointId();
+    const seen = fail.snapshots.get(id) ?? [];
+    fail.snapshots.set(id, [...seen, this.mine]);
   }
   notifyCheckpointComplete(id: number): void {
-    if ((fail.snapshots.get(id) ?? 0) > 1000) fail.armed = true;
+    const seen = fail.snapshots.get(id) ?? [];
+    if (seen.length === 2 && Math.min(...seen) > 1000) fail.armed = true;
   }
 }
 

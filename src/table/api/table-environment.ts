@@ -17,7 +17,9 @@ import { bindQuery } from "../planner/bind-query.ts";
 import type { BindContext, PlannerCatalog, ResolvedRelation } from "../planner/context.ts";
 import { SqlPlanError } from "../planner/errors.ts";
 import { explainPlan } from "../planner/explain.ts";
-import type { RelNode, ScanSource } from "../planner/logical.ts";
+import type { AggregateNode, RelNode, ScanSource } from "../planner/logical.ts";
+import { upsertPlan } from "../planner/upsert.ts";
+import { rowToObject } from "./row-objects.ts";
 import { optimize } from "../planner/optimize.ts";
 import { translate, type TranslateContext } from "../planner/translate.ts";
 import type { Row } from "../runtime/row.ts";
@@ -33,6 +35,12 @@ import { OPTIONS, TableConfig } from "./table-config.ts";
 import { TableResult } from "./table-result.ts";
 import { Table, type TableHost } from "./table.ts";
 import { changelogModeOf } from "../planner/changelog.ts";
+
+/** Options of {@link TableEnvironment.toChangelogStream}. */
+export interface ChangelogStreamOptions {
+  /** "all" (default): every change, `-U` included; "upsert": changes applied by key, no `-U`. */
+  readonly changelogMode?: "all" | "upsert";
+}
 
 /** Settings of a new table environment. */
 export interface TableEnvironmentSettings {
@@ -208,20 +216,29 @@ export class TableEnvironment {
       );
     }
     const names = rel.fields.map((f) => f.name);
-    return stream.map((row: Row) => toObject(names, row));
+    const toObject = rowToObject(names);
+    return stream.map((row: Row) => toObject(row));
   }
 
-  /** Every change of a table as `{ kind: "+I" | "-U" | "+U" | "-D", row: {...} }`. */
-  toChangelogStream(table: Table): DataStream<{ kind: string; row: Record<string, unknown> }> {
-    const { rel, stream } = this.toStream(table);
-    const names = rel.fields.map((f) => f.name);
+  /**
+   * Every change of a table as `{ kind: "+I" | "-U" | "+U" | "-D", row: {...} }`. With
+   * `{ changelogMode: "upsert" }` (Flink's `ChangelogMode.upsert()`) the consumer applies changes
+   * by key: an updating GROUP BY then emits no `-U` rows, a `+U` replaces the row with the same
+   * group key (which must be selected); other updating tables are refused in this mode.
+   */
+  toChangelogStream(
+    table: Table,
+    options: ChangelogStreamOptions = {},
+  ): DataStream<{ kind: string; row: Record<string, unknown> }> {
+    const { rel, stream } = this.toStream(table, options.changelogMode === "upsert");
+    const toObject = rowToObject(rel.fields.map((f) => f.name));
     return stream.map((row: Row) => ({
       kind: KIND_NAMES[row[0] as number]!,
-      row: toObject(names, row),
+      row: toObject(row),
     }));
   }
 
-  private toStream(table: Table): { rel: RelNode; stream: DataStream<Row> } {
+  private toStream(table: Table, upsert = false): { rel: RelNode; stream: DataStream<Row> } {
     if (this.streamEnv === null) {
       throw new TableEnvironmentError(
         "converting a table to a DataStream needs TableEnvironment.fromStreamEnvironment(env)",
@@ -230,7 +247,17 @@ export class TableEnvironment {
     const s = single(table.sql);
     if (s.kind !== "query") throw new TableEnvironmentError("not a query");
     const rel = this.plan(s.query);
-    return { rel, stream: this.translatePlan(rel).stream };
+    let upsertAggregate: AggregateNode | undefined;
+    if (upsert && changelogModeOf(rel, this.config.batch) !== "I") {
+      const p = upsertPlan(rel);
+      if (p === null) {
+        throw new TableEnvironmentError(
+          "toChangelogStream with changelogMode 'upsert' needs an insert-only table or one updated by a GROUP BY whose key columns are selected; use the default mode for this table",
+        );
+      }
+      upsertAggregate = p.aggregate;
+    }
+    return { rel, stream: this.translatePlan(rel, upsertAggregate).stream };
   }
 
   private aliases = 0;
@@ -351,7 +378,10 @@ export class TableEnvironment {
   }
 
   /** Translates a plan onto a fresh environment. */
-  private translatePlan(rel: RelNode): {
+  private translatePlan(
+    rel: RelNode,
+    upsertAggregate?: AggregateNode,
+  ): {
     env: StreamExecutionEnvironment;
     stream: DataStream<Row>;
   } {
@@ -365,6 +395,7 @@ export class TableEnvironment {
         ...(this.clock !== undefined ? { clock: this.clock } : {}),
       },
       ...(this.config.miniBatch !== undefined ? { miniBatch: this.config.miniBatch } : {}),
+      ...(upsertAggregate !== undefined ? { upsertAggregate } : {}),
     };
     return { env, stream: translate(rel, ctx) };
   }
@@ -410,9 +441,3 @@ function single(sql: string): Statement {
 }
 
 const KIND_NAMES = ["+I", "-U", "+U", "-D"];
-
-function toObject(names: readonly string[], row: Row): Record<string, unknown> {
-  const o: Record<string, unknown> = {};
-  for (let i = 0; i < names.length; i++) o[names[i]!] = row[i + 1];
-  return o;
-}

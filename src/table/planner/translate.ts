@@ -41,6 +41,8 @@ export interface TranslateContext {
   readonly compile: CompileOptions;
   /** Mini-batch settings of streaming group aggregations, or undefined (a change per row). */
   readonly miniBatch?: MiniBatchSettings;
+  /** An aggregation whose consumer applies changes by key: it emits no `-U` (upsert.ts). */
+  readonly upsertAggregate?: AggregateNode;
 }
 
 /**
@@ -164,11 +166,13 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
       separator: typeof a.constants[0] === "string" ? (a.constants[0] as string) : undefined,
       compare: argType !== null ? compareValues(argType) : undefined,
     });
-    const arg = a.args.length > 0 ? reader(exprOf(a.args[0]!), "aggArg") : null;
+    const argExpr = a.args.length > 0 ? exprOf(a.args[0]!) : null;
+    const arg = argExpr !== null ? reader(argExpr, "aggArg") : null;
     const filter = a.filter >= 0 ? reader(exprOf(a.filter), "aggFilter") : null;
     return {
       fn,
       ...(arg !== null ? { arg } : {}),
+      ...(argExpr?.kind === "input" ? { argField: argExpr.index + 1 } : {}),
       ...(filter !== null ? { filter: (row: Row) => filter(row) === true } : {}),
       distinct: a.distinct,
     };
@@ -184,6 +188,8 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
     keyOf,
     ...(keys.length === 1 ? { singleKeyOf: keys[0]! } : {}),
     aggs,
+    keyCount: keys.length,
+    ...(ctx.upsertAggregate === rel ? { generateUpdateBefore: false } : {}),
     name: "GroupAggregate",
     ...(ctx.miniBatch !== undefined ? { miniBatch: ctx.miniBatch } : {}),
   });

@@ -6,7 +6,8 @@ import { keyToMapKey } from "../../core/keygroups.ts";
 import type { SqlAggFunction } from "./aggregates.ts";
 import { TableRuntimeError } from "./errors.ts";
 import { formatRow, formatValue, type Row, type RowKind } from "./row.ts";
-import { hashableValue } from "./value-keys.ts";
+import { hashableValue, valuesEqual } from "./value-keys.ts";
+import { compileAggregation, type CompiledAggregation } from "./agg-codegen.ts";
 
 /** One aggregate call: `fn(DISTINCT arg(row)) FILTER (WHERE filter(row))`. */
 export interface AggCall {
@@ -14,6 +15,8 @@ export interface AggCall {
   readonly fn: SqlAggFunction;
   /** The argument of a row; omitted for COUNT(*) (the function then sees `undefined`). */
   readonly arg?: (row: Row) => unknown;
+  /** When the argument is a plain field: its index in the row (`row[argField]`), used over `arg`. */
+  readonly argField?: number;
   /** The FILTER (WHERE ...) clause: rows for which it is not `true` are skipped. */
   readonly filter?: (row: Row) => boolean | null;
   /** DISTINCT: each distinct non-NULL value counts once (a count per value, so it retracts). */
@@ -36,13 +39,20 @@ export interface GroupAcc {
 
 type DistinctMapKey = ReturnType<typeof keyToMapKey>;
 
-/** Runs a list of aggregate calls over groups (the row-level part of a group aggregation). */
+/**
+ * Runs a list of aggregate calls over groups (the row-level part of a group aggregation), with
+ * code generated for the calls (agg-codegen.ts).
+ */
 export class Aggregation {
   private readonly calls: readonly AggCall[];
   private readonly place: string;
+  private readonly compiled: CompiledAggregation;
 
-  /** Checks the calls; `place` names the operator in errors. */
-  constructor(calls: readonly AggCall[], place: string) {
+  /**
+   * Checks the calls; `place` names the operator in errors; `keyCount`, when known, is the
+   * number of group key values of every group.
+   */
+  constructor(calls: readonly AggCall[], place: string, keyCount?: number) {
     calls.forEach((c, i) => {
       const fn = c?.fn as Partial<SqlAggFunction> | undefined;
       for (const m of ["createAccumulator", "accumulate", "retract", "getValue"] as const) {
@@ -53,6 +63,18 @@ export class Aggregation {
     });
     this.calls = calls;
     this.place = place;
+    this.compiled = compileAggregation(
+      calls,
+      keyCount,
+      (g, i, v, delta, row) => this.distinctStep(g, i, v, delta, row),
+      valuesEqual,
+    );
+    this.accumulate = this.compiled.accumulate;
+    this.retract = this.compiled.retract;
+    this.output = this.compiled.output;
+    this.snapshot = this.compiled.snapshot;
+    this.sameResults = this.compiled.sameResults;
+    this.rowOf = this.compiled.rowOf;
   }
 
   /** Number of calls. */
@@ -71,52 +93,45 @@ export class Aggregation {
   }
 
   /** Adds `row` to group `g`. */
-  accumulate(g: GroupAcc, row: Row): void {
-    g.n++;
-    const calls = this.calls;
-    for (let i = 0; i < calls.length; i++) {
-      const c = calls[i]!;
-      if (c.filter !== undefined && c.filter(row) !== true) continue;
-      const v = c.arg === undefined ? undefined : c.arg(row);
-      const seen = g.d[i];
-      if (seen != null) {
-        if (v === null || v === undefined) continue;
-        const k = this.distinctKey(c, v);
-        const n = seen.get(k) ?? 0;
-        seen.set(k, n + 1);
-        if (n > 0) continue;
-      }
-      g.a[i] = c.fn.accumulate(g.a[i], v);
-    }
-  }
+  readonly accumulate: (g: GroupAcc, row: Row) => void;
 
   /** Removes `row` (added before) from group `g`. */
-  retract(g: GroupAcc, row: Row): void {
-    g.n--;
-    const calls = this.calls;
-    for (let i = 0; i < calls.length; i++) {
-      const c = calls[i]!;
-      if (c.filter !== undefined && c.filter(row) !== true) continue;
-      const v = c.arg === undefined ? undefined : c.arg(row);
-      const seen = g.d[i];
-      if (seen != null) {
-        if (v === null || v === undefined) continue;
-        const k = this.distinctKey(c, v);
-        const n = seen.get(k);
-        if (n === undefined) {
-          throw new TableRuntimeError(
-            `${this.place}: ${c.fn.name}(DISTINCT ...) retraction of ${formatValue(v)} by ` +
-              `${formatRow(row)}, which was never accumulated`,
-          );
-        }
-        if (n > 1) {
-          seen.set(k, n - 1);
-          continue;
-        }
-        seen.delete(k);
-      }
-      g.a[i] = c.fn.retract(g.a[i], v);
+  readonly retract: (g: GroupAcc, row: Row) => void;
+
+  /** The output row of group `g`: `[kind, ...key values, ...results]`. */
+  readonly output: (g: GroupAcc, kind: RowKind) => Row;
+
+  /** Writes the results of group `g` into `into` (a scratch array, reused). */
+  readonly snapshot: (g: GroupAcc, into: unknown[]) => void;
+
+  /** Whether output row `row` of group `g` holds the results `snap` of a {@link snapshot}. */
+  readonly sameResults: (g: GroupAcc, row: Row, snap: readonly unknown[]) => boolean;
+
+  /** The output row of group `g` with the results `snap` (of an earlier {@link snapshot}). */
+  readonly rowOf: (g: GroupAcc, snap: readonly unknown[], kind: RowKind) => Row;
+
+  /** Counts DISTINCT value `v` of call `i` up or down; whether the function must see it. */
+  private distinctStep(g: GroupAcc, i: number, v: unknown, delta: 1 | -1, row: Row): boolean {
+    const c = this.calls[i]!;
+    const seen = g.d[i]!;
+    const k = this.distinctKey(c, v);
+    const n = seen.get(k);
+    if (delta === 1) {
+      seen.set(k, (n ?? 0) + 1);
+      return n === undefined;
     }
+    if (n === undefined) {
+      throw new TableRuntimeError(
+        `${this.place}: ${c.fn.name}(DISTINCT ...) retraction of ${formatValue(v)} by ` +
+          `${formatRow(row)}, which was never accumulated`,
+      );
+    }
+    if (n > 1) {
+      seen.set(k, n - 1);
+      return false;
+    }
+    seen.delete(k);
+    return true;
   }
 
   /** The results of the calls for group `g`. */
@@ -124,18 +139,6 @@ export class Aggregation {
     const out = new Array<unknown>(this.calls.length);
     for (let i = 0; i < this.calls.length; i++) out[i] = this.calls[i]!.fn.getValue(g.a[i]);
     return out;
-  }
-
-  /** The output row of group `g`: `[kind, ...key values, ...results]`. */
-  output(g: GroupAcc, kind: RowKind): Row {
-    const k = g.k;
-    const calls = this.calls;
-    const row = new Array<unknown>(1 + k.length + calls.length);
-    row[0] = kind;
-    for (let i = 0; i < k.length; i++) row[i + 1] = k[i];
-    const base = 1 + k.length;
-    for (let i = 0; i < calls.length; i++) row[base + i] = calls[i]!.fn.getValue(g.a[i]);
-    return row;
   }
 
   private distinctKey(c: AggCall, v: unknown): DistinctMapKey {

@@ -12,6 +12,7 @@ import type { DecimalType, LogicalType } from "../types/logical-type.ts";
 import { avgAggType, sumAggType } from "../types/type-merging.ts";
 import { BIGINT_OPS, integralKind, numericOps } from "./agg-numeric.ts";
 import { TableRuntimeError } from "./errors.ts";
+import { COUNT_INLINE, COUNT_STAR_INLINE, sumInline, type InlineAgg } from "./agg-inline.ts";
 import { formatValue } from "./row.ts";
 import { compareSqlValues, describeValue, valuesEqual } from "./value-keys.ts";
 
@@ -29,6 +30,8 @@ export interface SqlAggFunction<ACC = any> {
   retract(acc: ACC, value: unknown): ACC;
   /** The result (a fresh value, never a part of the accumulator that later changes). */
   getValue(acc: ACC): unknown;
+  /** Code doing the same as the methods, for generated aggregation code (agg-inline.ts). */
+  readonly inline?: InlineAgg;
 }
 
 /** Orders two values: negative, zero or positive (compare.ts `compareValues(type)` makes one). */
@@ -43,6 +46,7 @@ export function countStar(): SqlAggFunction<number> {
   return {
     name: "COUNT(*)",
     retractable: true,
+    inline: COUNT_STAR_INLINE,
     createAccumulator: () => 0,
     accumulate: (acc) => acc + 1,
     retract: (acc) => acc - 1,
@@ -55,6 +59,7 @@ export function count(): SqlAggFunction<number> {
   return {
     name: "COUNT",
     retractable: true,
+    inline: COUNT_INLINE,
     createAccumulator: () => 0,
     accumulate: (acc, v) => (isNull(v) ? acc : acc + 1),
     retract: (acc, v) => (isNull(v) ? acc : acc - 1),
@@ -78,9 +83,11 @@ export function sum(argType: LogicalType, zeroWhenEmpty = false): SqlAggFunction
     result.kind === "DECIMAL"
       ? (v: unknown) => (v as Decimal).toPrecision(result.precision, result.scale)
       : (v: unknown) => v;
+  const inlineKind = argType.kind === "INT" ? "int32" : argType.kind === "DOUBLE" ? "double" : null;
   return {
     name,
     retractable: true,
+    ...(inlineKind !== null ? { inline: sumInline(inlineKind, zeroWhenEmpty) } : {}),
     createAccumulator: () => [ops.zero, 0],
     accumulate(acc, v) {
       if (isNull(v)) return acc;

@@ -35,16 +35,7 @@ import {
   withEndMarker,
   type OperatorOptions,
 } from "./execution.ts";
-import {
-  RowKind,
-  formatRow,
-  isAccumulate,
-  kindOf,
-  rowFields,
-  sameFields,
-  withKind,
-  type Row,
-} from "./row.ts";
+import { RowKind, formatRow, isAccumulate, kindOf, rowFields, type Row } from "./row.ts";
 import { partitionKey, partitionKey1 } from "./value-keys.ts";
 import { MiniBatchGroupAggregateFunction, type MiniBatchSettings } from "./mini-batch-aggregate.ts";
 
@@ -72,6 +63,8 @@ export interface GroupAggregateOptions extends OperatorOptions {
   readonly singleKeyOf?: (row: Row) => unknown;
   /** Streaming only: emit each group's change once per mini-batch (see mini-batch-aggregate.ts). */
   readonly miniBatch?: MiniBatchSettings;
+  /** The number of values `keyOf` returns, when fixed (lets output rows be built as literals). */
+  readonly keyCount?: number;
 }
 
 /** The settings a group aggregate function runs with (plain data and closures). */
@@ -93,6 +86,8 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, Row, R
   private readonly agg: Aggregation;
   private readonly s: GroupSettings;
   private state!: ValueState<GroupAcc>;
+  /** The results of the current group before the current row (reused for every row). */
+  private readonly prev: unknown[] = [];
 
   /** Creates the function for the given calls and settings. */
   constructor(agg: Aggregation, settings: GroupSettings) {
@@ -127,9 +122,11 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, Row, R
       }
       g = this.agg.create(s.keyOf(row));
     }
-    const prev = s.batch || isNew ? null : this.agg.output(g, RowKind.UPDATE_BEFORE);
-    if (isAccumulate(kind)) this.agg.accumulate(g, row);
-    else this.agg.retract(g, row);
+    const agg = this.agg;
+    const prev = this.prev;
+    if (!s.batch && !isNew) agg.snapshot(g, prev);
+    if (isAccumulate(kind)) agg.accumulate(g, row);
+    else agg.retract(g, row);
     if (s.batch) {
       if (g.n === 0 && !s.global) this.state.clear();
       else this.state.update(g);
@@ -138,17 +135,17 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, Row, R
     }
     if (g.n === 0) {
       this.state.clear();
-      if (prev !== null) out.collect(withKind(prev, RowKind.DELETE));
+      if (!isNew) out.collect(agg.rowOf(g, prev, RowKind.DELETE));
       return;
     }
     this.state.update(g);
-    if (prev === null) {
-      out.collect(this.agg.output(g, RowKind.INSERT));
+    if (isNew) {
+      out.collect(agg.output(g, RowKind.INSERT));
       return;
     }
-    const next = this.agg.output(g, RowKind.UPDATE_AFTER);
-    if (sameFields(prev, next)) return;
-    if (s.updateBefore) out.collect(prev);
+    const next = agg.output(g, RowKind.UPDATE_AFTER);
+    if (agg.sameResults(g, next, prev)) return;
+    if (s.updateBefore) out.collect(agg.rowOf(g, prev, RowKind.UPDATE_BEFORE));
     out.collect(next);
   }
 
@@ -179,14 +176,13 @@ export function groupAggregate(
   }
   const name = options.name ?? (global ? "GlobalGroupAggregate" : "GroupAggregate");
   const batch = resolveBatch([stream], options.batch);
-  const aggregation = new Aggregation(options.aggs, name);
-  const mini =
-    options.miniBatch !== undefined && !batch && !global && (options.generateUpdateBefore ?? true);
+  const aggregation = new Aggregation(options.aggs, name, global ? 0 : options.keyCount);
+  const mini = options.miniBatch !== undefined && !batch && !global;
   const fn = mini
     ? new MiniBatchGroupAggregateFunction(
         aggregation,
         keyOf,
-        options.miniBatch!,
+        { ...options.miniBatch!, updateBefore: options.generateUpdateBefore ?? true },
         name,
         GROUP_STATE_NAME,
       )

@@ -30,6 +30,8 @@ export interface MiniBatchSettings {
   readonly size: number;
   /** Milliseconds after a batch's first row before it ends at the latest. */
   readonly latencyMs: number;
+  /** Whether an update emits `-U old` before `+U new` (default true; false: UPSERT changes). */
+  readonly updateBefore?: boolean;
 }
 
 /** A group touched in the current batch: its row when the batch began, and its accumulators. */
@@ -139,7 +141,7 @@ export class MiniBatchGroupAggregateFunction
       }
       const next = this.agg.output(g, RowKind.UPDATE_AFTER);
       if (sameFields(prev, next)) continue;
-      out.collect(prev);
+      if (this.settings.updateBefore !== false) out.collect(prev);
       out.collect(next);
     }
     this.touched.clear();
