@@ -13,6 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -111,7 +112,16 @@ function main(): void {
   const child = spawn(
     process.execPath,
     ["--test", ...DEFAULT_OPTIONS, ...reporter, ...options, ...files],
-    { cwd: ROOT, stdio: "inherit" },
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+      // Node's compile cache: every test process loads the same modules (mostly type stripping).
+      env: {
+        ...process.env,
+        NODE_COMPILE_CACHE:
+          process.env["NODE_COMPILE_CACHE"] ?? join(tmpdir(), "strom-compile-cache"),
+      },
+    },
   );
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);

@@ -110,9 +110,19 @@ export class CheckpointCoordinator {
     this.nextId = (restored?.metadata.checkpointId ?? 0) + 1;
   }
 
+  /** Callers of {@link whenRunning} waiting for an attempt's tasks. */
+  private startWaiters: (() => void)[] = [];
+
+  /** Resolves once the tasks of an attempt run (at once if they do now). */
+  whenRunning(): Promise<void> {
+    if (this.running) return Promise.resolve();
+    return new Promise((resolve) => this.startWaiters.push(resolve));
+  }
+
   /** The tasks of a new attempt run: periodic checkpoints start. */
   start(): void {
     this.running = true;
+    for (const wake of this.startWaiters.splice(0)) wake();
     this.finishedTasks = new Set();
     this.finalTriggered = false;
     if (this.deps.settings.interval > 0) this.schedule(this.deps.settings.interval);

@@ -25,6 +25,9 @@ import { CheckpointCoordinator, type CheckpointedOperator } from "./checkpoint-c
 
 let jobSeq = 0;
 const running = new Set<JobMaster>();
+
+/** How long a savepoint request waits for the tasks of a job still deploying or restarting. */
+export const SAVEPOINT_START_WAIT_MS = 30_000;
 let sigintInstalled = false;
 
 /** The jobs of this process that have not ended yet (the REST server lists them). */
@@ -186,13 +189,24 @@ export class JobMaster implements JobClient {
 
   /**
    * Takes a savepoint into a new directory under `root`; resolves with its path. Needs
-   * checkpointing (the barrier machinery) to be enabled.
+   * checkpointing (the barrier machinery) to be enabled. A job whose tasks are still being
+   * deployed (or restarted) is waited for, up to {@link SAVEPOINT_START_WAIT_MS}.
    */
   async triggerSavepoint(root: string): Promise<string> {
     if (this.coordinator === null) {
       throw new Error(
         `job '${this.jobName}' runs without checkpointing, so it cannot take savepoints: enable checkpointing (env.enableCheckpointing or --checkpoint-interval)`,
       );
+    }
+    if (!this.settled) {
+      // A job still deploying (or restarting) takes the savepoint once its tasks run.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SAVEPOINT_START_WAIT_MS);
+        timer.unref?.();
+      });
+      await Promise.race([this.coordinator.whenRunning(), gaveUp, this.result.catch(() => {})]);
+      clearTimeout(timer);
     }
     const ref = await this.coordinator.trigger(root);
     return ref.directory;

@@ -48,7 +48,7 @@ export interface TaskManager {
 /** How long a worker may take to exit on its own after a successful job. */
 const SHUTDOWN_TIMEOUT_MS = 5_000;
 
-const WORKER_URL = new URL("./worker-main.ts", import.meta.url);
+const WORKER_URL = new URL("./worker-boot.ts", import.meta.url);
 
 /** A TaskManager with one slot on its own worker thread. */
 export class WorkerTaskManager implements TaskManager {
