@@ -312,10 +312,7 @@ test("misplaced or malformed OVER calls are clear errors", async () => {
       "SELECT COUNT(*) OVER w FROM emp WINDOW w AS (v), v AS (w ORDER BY id)",
       /Window 'w' is defined by itself/,
     ],
-    [
-      "SELECT id, ROW_NUMBER() OVER (ORDER BY id) AS rn FROM emp QUALIFY rn = 1",
-      /QUALIFY is not supported yet/,
-    ],
+    ["SELECT id FROM emp QUALIFY id = 1", /QUALIFY needs a window function/],
     [
       "SELECT SUM(SUM(sal) OVER (ORDER BY id)) OVER (ORDER BY id) FROM emp",
       /OVER windows cannot be nested/,

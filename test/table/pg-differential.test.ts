@@ -276,16 +276,23 @@ async function compare(
 for (const [file, pending] of [
   ["queries.sql", false],
   ["pending.sql", true],
+  ["optimizer.sql", false],
 ] as const) {
   const todo = pending ? "pending: engine gaps listed in tests/sql/README.md" : false;
   test(`Strom and PostgreSQL agree on tests/sql/pg/${file}`, { skip, todo }, async (t) => {
     const tEnv = await setUp();
     for (const { text, statement } of readQueries(file)) {
+      if (statement.kind === "set") {
+        // Session options (optimizer.sql) apply to Strom only, until the end of the file.
+        await tEnv.executeSql(statement);
+        continue;
+      }
       const where = `tests/sql/pg/${file}:${statement.pos.line}`;
       await t.test(`${where} ${text.replace(/\s+/g, " ").slice(0, 70)}`, { todo }, () =>
         compare(tEnv, where, text, statement),
       );
     }
+    await tEnv.executeSql("RESET");
   });
 }
 

@@ -241,7 +241,7 @@ test("mini-batch aggregation: fewer changes, the same final result", async () =>
   );
 });
 
-test("correlated EXISTS / IN through equalities; other correlations are refused clearly", async () => {
+test("correlated EXISTS / IN through equalities and through other conditions", async () => {
   const t = env("streaming", 2);
   const r = await (
     await t.executeSql(
@@ -255,13 +255,19 @@ test("correlated EXISTS / IN through equalities; other correlations are refused 
     )
   ).collect();
   assert.deepEqual(none, [["dan"]]);
-  await assert.rejects(
-    () =>
-      t.executeSql(
-        "SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > LENGTH(c.name))",
-      ),
-    /Correlated subqueries are supported when they refer to the outer query only through equalities/,
-  );
+  // Other correlations run per distinct outer value (see subqueries-correlated.ts).
+  const other = await (
+    await t.executeSql(
+      "SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.amount > CHAR_LENGTH(c.name) * 4)",
+    )
+  ).collect();
+  assert.deepEqual(sorted(other), sorted([["ann"], ["bob"], ["dan"]]));
+  const mixed = await (
+    await t.executeSql(
+      "SELECT name FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer = c.name AND o.amount > CHAR_LENGTH(c.name) * 4)",
+    )
+  ).collect();
+  assert.deepEqual(mixed, [["bob"]]);
 });
 
 test("ORDER BY a column or expression that is not selected", async () => {

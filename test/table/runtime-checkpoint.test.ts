@@ -53,22 +53,24 @@ class FailAfterCheckpoint
   }
   initializeState(): void {}
   snapshotState(ctx: FunctionSnapshotContext): void {
-    // The fewest rows a subtask saw before this checkpoint's barrier: the global count would
-    // include rows another subtask saw after its own barrier.
+    // The rows each subtask saw before this checkpoint's barrier (the global count would include
+    // rows another subtask saw after its own barrier).
     const id = ctx.getCheckpointId();
     const seen = fail.snapshots.get(id) ?? [];
     fail.snapshots.set(id, [...seen, this.mine]);
   }
   notifyCheckpointComplete(id: number): void {
     const seen = fail.snapshots.get(id) ?? [];
-    if (seen.length === 2 && Math.min(...seen) > 1000) fail.armed = true;
+    if (seen.length === 2 && Math.max(...seen) > 1000) fail.armed = true;
   }
 }
 
 test("a group aggregation restarts from its checkpointed state with exact results", async () => {
   const dir = mkdtempSync(join(tmpdir(), "strom-sql-agg-"));
   try {
-    const N = 150_000;
+    // Enough rows that a checkpoint covering some completes (its notification is asynchronous)
+    // before the input ends, even on a loaded machine.
+    const N = 400_000;
     const rows = insertRows(
       Array.from({ length: N }, (_, i) => [`k${i % 13}`, i % 1000, i, new Decimal(BigInt(i), 2)]),
     );

@@ -243,3 +243,12 @@ export function createHeapState(
       throw new Error(`unknown state kind ${(descriptor as { kind: string }).kind}`);
   }
 }
+
+/**
+ * Whether `state` holds its value by reference (the heap backend's value state without TTL): a
+ * value read from it and changed in place is already the stored value, so writing it back with
+ * `update` changes nothing. Disk states and states with TTL need the `update`.
+ */
+export function holdsValueByReference(state: unknown): boolean {
+  return state instanceof RawValueState;
+}

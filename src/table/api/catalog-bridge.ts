@@ -11,13 +11,22 @@ import { FileCatalog } from "../catalog/file-catalog.ts";
 import type { CatalogTable, ObjectIdentifier } from "../catalog/objects.ts";
 import { defaultConnectorRegistry } from "../connectors/builtin.ts";
 import { tableContext, type ConnectorRegistry } from "../connectors/factory.ts";
+import {
+  lookupCacheSettings,
+  type LookupCacheSettings,
+  type LookupTableSource,
+} from "../connectors/lookup.ts";
 import { changelogModeOf } from "../planner/changelog.ts";
 import { logicalTypeOf } from "../catalog/type-from-ast.ts";
 import { executeDdl, isDdlStatement } from "../catalog/ddl.ts";
-import { loadFunction } from "../catalog/function-loader.ts";
-import type { CreateFunctionStatement } from "../sql/ast-ddl.ts";
-import { registerUserScalarFunction, type ScalarFunction } from "./user-functions.ts";
-import type { BindContext, ResolvedRelation, TableColumn } from "../planner/context.ts";
+import { SessionFunctions } from "./session-functions.ts";
+import { userTableAndAggregateNames } from "../runtime/user-functions.ts";
+import type {
+  BindContext,
+  ResolvedRelation,
+  TableColumn,
+  TableWatermark,
+} from "../planner/context.ts";
 import { SqlPlanError } from "../planner/errors.ts";
 import { bindExpr } from "../planner/bind-expr.ts";
 import { Scope } from "../planner/scope.ts";
@@ -53,6 +62,10 @@ type SourceHandle =
 export interface SinkTarget {
   /** Its physical columns. */
   readonly columns: readonly Field[];
+  /** The fully qualified table name. */
+  readonly name: string;
+  /** Throws when the sink cannot take the rows of `rel` (updates into an append-only sink). */
+  check(rel: RelNode, config: TableConfig): void;
   /** Adds the sink of `stream` (rows of `rel`) to the stream's environment. */
   write(stream: DataStream<Row>, rel: RelNode, config: TableConfig): void;
 }
@@ -66,7 +79,13 @@ export class CatalogBridge {
   private readonly views = new Map<string, Query>();
   private readonly rowTables = new Map<
     string,
-    { fields: Field[]; handle: SourceHandle; bounded: boolean; updating: boolean }
+    {
+      fields: Field[];
+      handle: SourceHandle;
+      bounded: boolean;
+      updating: boolean;
+      watermark?: TableWatermark;
+    }
   >();
 
   /** Catalogs with the default one in memory, or persisted under `catalogPath`. */
@@ -89,8 +108,9 @@ export class CatalogBridge {
           return undefined;
         }
       },
-      builtinFunctions: () => scalarNames(),
+      builtinFunctions: () => [...new Set([...scalarNames(), ...userTableAndAggregateNames()])],
     });
+    this.functions = new SessionFunctions(this.manager);
   }
 
   /** Registers a temporary table `name` holding `rows` (field values, all inserts). */
@@ -115,13 +135,14 @@ export class CatalogBridge {
     name: string,
     fields: readonly Field[],
     create: (env: StreamExecutionEnvironment) => DataStream<Row>,
-    options: { bounded?: boolean; updating?: boolean } = {},
+    options: { bounded?: boolean; updating?: boolean; watermark?: TableWatermark } = {},
   ): void {
     this.rowTables.set(name, {
       fields: [...fields],
       handle: { kind: "stream", create, width: fields.length },
       bounded: options.bounded ?? true,
       updating: options.updating ?? false,
+      ...(options.watermark !== undefined ? { watermark: options.watermark } : {}),
     });
   }
 
@@ -135,47 +156,15 @@ export class CatalogBridge {
     return logicalTypeOf(node);
   }
 
-  /**
-   * Loads the module of a function just created (`CREATE FUNCTION f AS './udf.ts#mask'`) and
-   * registers it: the export is a ScalarFunction instance or class, or a plain function, with a
-   * `resultType` (SQL type text) on it.
-   */
-  private async loadCreatedFunction(s: CreateFunctionStatement): Promise<void> {
-    const found = this.manager.resolveFunction(s.name, s.pos);
-    const value = await loadFunction(found.object);
-    const instance =
-      typeof value === "function" && /^class\s/.test(Function.prototype.toString.call(value))
-        ? new (value as new () => ScalarFunction)()
-        : value;
-    const declared =
-      (instance as { resultType?: unknown }).resultType ??
-      (value as { resultType?: unknown }).resultType;
-    if (typeof declared !== "string") {
-      throw new SqlPlanError(
-        `Function ${s.name.join(".")} (${found.object.identifier}) declares no result type: give its export a 'resultType' such as 'STRING'`,
-        s.pos,
-      );
-    }
-    const fn =
-      typeof instance === "function"
-        ? (instance as (...a: unknown[]) => unknown)
-        : (instance as ScalarFunction);
-    registerUserScalarFunction(
-      s.name[s.name.length - 1]!,
-      fn,
-      { resultType: declared },
-      this.userNames,
-    );
-  }
-
-  /** Names of the user functions registered by this session. */
-  readonly userNames = new Set<string>();
+  /** The session's user functions. */
+  readonly functions: SessionFunctions;
 
   /** Resolves a table or view name for the planner. */
   resolve(parts: readonly string[], pos: SourcePos): ResolvedRelation {
     if (parts.length === 1) {
       const view = this.views.get(parts[0]!);
-      if (view !== undefined) return { kind: "view", name: parts[0]!, query: view };
+      if (view !== undefined)
+        return { kind: "view", name: parts[0]!, query: this.functions.resolveCalls(view) };
       const t = this.rowTables.get(parts[0]!);
       if (t !== undefined) {
         const source: ScanSource = {
@@ -183,8 +172,10 @@ export class CatalogBridge {
           handle: t.handle,
           bounded: t.bounded,
           updating: t.updating,
+          ...(t.handle.kind === "rows" ? { rowCount: t.handle.rows.length } : {}),
         };
-        return { kind: "table", name: parts[0]!, columns: t.fields, source };
+        const wm = t.watermark !== undefined ? { watermark: t.watermark } : {};
+        return { kind: "table", name: parts[0]!, columns: t.fields, source, ...wm };
       }
     }
     const found = this.manager.lookupTable(parts, pos);
@@ -194,7 +185,7 @@ export class CatalogBridge {
       return {
         kind: "view",
         name,
-        query: obj.query,
+        query: this.functions.resolveCalls(obj.query),
         ...(obj.columns !== undefined ? { columnNames: obj.columns } : {}),
       };
     }
@@ -202,26 +193,49 @@ export class CatalogBridge {
     for (const c of obj.schema.columns) {
       if (c.kind === "physical") columns.push({ name: c.name, type: c.type });
       else if (c.kind === "computed")
-        columns.push({ name: c.name, type: c.type!, computed: c.expr });
+        columns.push({
+          name: c.name,
+          type: c.type!,
+          computed: this.functions.resolveCalls(c.expr),
+        });
       else
         throw new SqlPlanError(`Metadata column '${c.name}' of ${name} is not supported yet`, pos);
     }
     const { factory, context } = tableContext(found.identifier, obj, this.connectors, { pos });
-    if (factory.createSource === undefined) {
+    if (factory.createSource === undefined && factory.createLookup === undefined) {
       throw new SqlPlanError(
         `Connector '${factory.identifier}' of table ${name} cannot be read (it is a sink only)`,
         pos,
       );
     }
-    const probe = factory.createSource(context);
+    // A lookup-only connector: scanning it fails when the source is created.
+    const probe = factory.createSource?.(context) ?? {
+      bounded: false,
+      changelogMode: { kinds: [0] },
+    };
     const source: ScanSource = {
       name,
       handle: { kind: "connector", name, id: found.identifier, table: obj } satisfies SourceHandle,
       bounded: probe.bounded,
       updating: probe.changelogMode.kinds.length > 1,
       projectable: factory.supportsProjection === true,
+      ...rowCountOf(factory.statistics?.(context)?.rowCount),
+      ...(factory.createLookup !== undefined ? { lookup: true } : {}),
     };
-    return { kind: "table", name, columns, source };
+    const wm = obj.schema.watermarks[0];
+    const watermark: TableWatermark | undefined =
+      wm !== undefined
+        ? { rowtime: wm.rowtime, expr: wm.expr, text: wm.text, options: obj.options }
+        : undefined;
+    const pk = obj.schema.primaryKey?.columns;
+    return {
+      kind: "table",
+      name,
+      columns,
+      source,
+      ...(watermark ? { watermark } : {}),
+      ...(pk !== undefined ? { primaryKey: pk } : {}),
+    };
   }
 
   /** The stream of a scan's rows (its `projection` of the physical fields). */
@@ -250,8 +264,34 @@ export class CatalogBridge {
     const { factory, context } = tableContext(h.id, h.table, this.connectors);
     const physical = context.physicalRowType.fields.length;
     const all = projection.length === physical && projection.every((p, i) => p === i);
-    const created = factory.createSource!(all ? context : { ...context, projection });
+    if (factory.createSource === undefined) {
+      throw new SqlPlanError(
+        `Table ${source.name} can only be looked up (its connector '${factory.identifier}' has no scan source): join it with FOR SYSTEM_TIME AS OF a PROCTIME() attribute`,
+      );
+    }
+    const created = factory.createSource(all ? context : { ...context, projection });
     return created.produce(env);
+  }
+
+  /** The lookup source of a lookup join's table, looking rows up by physical columns `keys`. */
+  createLookup(
+    source: ScanSource,
+    keys: readonly number[],
+  ): { source: LookupTableSource; cache: LookupCacheSettings } {
+    const h = source.handle as SourceHandle;
+    if (h.kind !== "connector") {
+      throw new SqlPlanError(`Table ${source.name} cannot be looked up (it has no connector)`);
+    }
+    const { factory, context } = tableContext(h.id, h.table, this.connectors);
+    if (factory.createLookup === undefined) {
+      throw new SqlPlanError(
+        `Connector '${factory.identifier}' of table ${source.name} does not support lookups`,
+      );
+    }
+    return {
+      source: factory.createLookup({ ...context, keys }),
+      cache: lookupCacheSettings(context),
+    };
   }
 
   /** The sink of INSERT INTO `parts`. */
@@ -272,18 +312,24 @@ export class CatalogBridge {
     }
     const sink = factory.createSink(context);
     const columns = context.physicalRowType.fields.map((f) => ({ name: f.name, type: f.type }));
+    const check = (rel: RelNode, config: TableConfig): boolean => {
+      const updating = changelogModeOf(rel, config.batch) !== "I";
+      const requested = updating ? RETRACT : INSERT_ONLY;
+      const accepted = sink.changelogMode(requested);
+      if (updating && accepted.kinds.length === 1) {
+        throw new SqlPlanError(
+          `Table sink '${name}' doesn't support consuming update changes, which the query produces (an aggregation or outer join in streaming mode)`,
+          pos,
+        );
+      }
+      return updating;
+    };
     return {
       columns,
+      name,
+      check,
       write: (stream, rel, config) => {
-        const updating = changelogModeOf(rel, config.batch) !== "I";
-        const requested = updating ? RETRACT : INSERT_ONLY;
-        const accepted = sink.changelogMode(requested);
-        if (updating && accepted.kinds.length === 1) {
-          throw new SqlPlanError(
-            `Table sink '${name}' doesn't support consuming update changes, which the query produces (an aggregation or outer join in streaming mode)`,
-            pos,
-          );
-        }
+        const updating = check(rel, config);
         const written = sink.consume(stream);
         // An updating stream keeps its parallelism into the sink, so a key's changes stay in order.
         const p = stream.getParallelism();
@@ -301,7 +347,10 @@ export class CatalogBridge {
       ...(text !== "" ? { sql: text } : {}),
       connectors: this.connectors,
     });
-    if (s.kind === "createFunction") await this.loadCreatedFunction(s);
+    this.functions.sync();
+    if (s.kind === "createFunction" || s.kind === "alterFunction") {
+      await this.functions.loadDefined(s);
+    }
     if (r === "OK") return TableResult.ok();
     return TableResult.rows(
       r.columns.map((name) => ({ name, type: STRING() })),
@@ -315,4 +364,9 @@ const INSERT_ONLY = ChangelogMode.INSERT_ONLY;
 
 function describeKind(kind: string): string {
   return kind.replace(/([A-Z])/g, " $1").toUpperCase();
+}
+
+/** The `rowCount` property of a scan source, when a connector reported a usable count. */
+function rowCountOf(n: number | undefined): { rowCount?: number } {
+  return n !== undefined && Number.isFinite(n) && n >= 0 ? { rowCount: n } : {};
 }

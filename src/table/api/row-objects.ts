@@ -27,3 +27,21 @@ export function rowToObject(names: readonly string[]): (row: Row) => Record<stri
     row: Row,
   ) => Record<string, unknown>;
 }
+
+/** Names of the row kinds as `toChangelogStream` reports them. */
+const KIND_NAMES = ["+I", "-U", "+U", "-D"];
+
+/** A function from a row to `{ kind: "+I" | "-U" | "+U" | "-D", row: { [column]: value } }`. */
+export function rowToChange(
+  names: readonly string[],
+): (row: Row) => { kind: string; row: Record<string, unknown> } {
+  const toObject = rowToObject(names);
+  if (names.includes("__proto__")) {
+    return (row) => ({ kind: KIND_NAMES[row[0] as number]!, row: toObject(row) });
+  }
+  const fields = names.map((n, i) => `${JSON.stringify(n)}: row[${i + 1}]`);
+  return new Function(
+    "K",
+    `"use strict";\nreturn function change(row) { return { kind: K[row[0]], row: { ${fields.join(", ")} } }; };`,
+  )(KIND_NAMES) as (row: Row) => { kind: string; row: Record<string, unknown> };
+}

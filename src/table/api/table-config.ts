@@ -3,8 +3,13 @@
  * Strom reads: `execution.runtime-mode` (streaming | batch), `parallelism.default`,
  * `table.local-time-zone` (an IANA zone, default UTC), and the mini-batch options of streaming
  * aggregations (`table.exec.mini-batch.enabled` (false), `.allow-latency` (a duration, default
- * 1 s), `.size` (rows, default 5000)). Unknown keys are kept (connectors and later features read
- * them).
+ * 1 s), `.size` (rows, default 5000)), and the optimizer's `table.optimizer.join-reorder-enabled`
+ * and `table.optimizer.agg-push-down-enabled` (both false), and
+ * `table.optimizer.non-deterministic-update-strategy` (`TRY_RESOLVE`: refuse a non-deterministic
+ * function over updating input; `IGNORE`), and `pipeline.auto-watermark-interval` (periodic
+ * watermarks of scans, default 200 ms), and `table.exec.state.ttl` (a duration; 0, the default,
+ * keeps state forever). Unknown keys are kept (connectors and later features
+ * read them).
  */
 import { parseDuration } from "../../core/duration.ts";
 import { StromError } from "../../core/errors.ts";
@@ -17,7 +22,19 @@ export const OPTIONS = {
   MINI_BATCH_ENABLED: "table.exec.mini-batch.enabled",
   MINI_BATCH_LATENCY: "table.exec.mini-batch.allow-latency",
   MINI_BATCH_SIZE: "table.exec.mini-batch.size",
+  JOIN_REORDER: "table.optimizer.join-reorder-enabled",
+  AGG_PUSH_DOWN: "table.optimizer.agg-push-down-enabled",
+  NON_DETERMINISTIC_UPDATE: "table.optimizer.non-deterministic-update-strategy",
+  AUTO_WATERMARK_INTERVAL: "pipeline.auto-watermark-interval",
+  STATE_TTL: "table.exec.state.ttl",
 } as const;
+
+/** Options whose value is `true` or `false`. */
+const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
+  OPTIONS.MINI_BATCH_ENABLED,
+  OPTIONS.JOIN_REORDER,
+  OPTIONS.AGG_PUSH_DOWN,
+]);
 
 /** A bad option value. */
 export class TableConfigError extends StromError {}
@@ -50,9 +67,17 @@ export class TableConfig {
         `Invalid value '${value}' for option '${key}': expected a positive integer`,
       );
     }
-    if (key === OPTIONS.MINI_BATCH_ENABLED && !["true", "false"].includes(v.toLowerCase())) {
+    if (BOOLEAN_OPTIONS.has(key) && !["true", "false"].includes(v.toLowerCase())) {
       throw new TableConfigError(
         `Invalid value '${value}' for option '${key}': expected true or false`,
+      );
+    }
+    if (
+      key === OPTIONS.NON_DETERMINISTIC_UPDATE &&
+      !["try_resolve", "ignore"].includes(v.toLowerCase())
+    ) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected 'TRY_RESOLVE' or 'IGNORE'`,
       );
     }
     if (key === OPTIONS.MINI_BATCH_SIZE && !(Number.isInteger(Number(v)) && Number(v) >= 1)) {
@@ -60,7 +85,11 @@ export class TableConfig {
         `Invalid value '${value}' for option '${key}': expected a positive integer`,
       );
     }
-    if (key === OPTIONS.MINI_BATCH_LATENCY) {
+    if (
+      key === OPTIONS.MINI_BATCH_LATENCY ||
+      key === OPTIONS.AUTO_WATERMARK_INTERVAL ||
+      key === OPTIONS.STATE_TTL
+    ) {
       try {
         parseDuration(v);
       } catch {
@@ -93,6 +122,14 @@ export class TableConfig {
     return [...all.entries()].sort(([a], [b]) => a.localeCompare(b));
   }
 
+  /**
+   * Whether streaming plans that compute a non-deterministic function over updating input are
+   * refused (`TRY_RESOLVE`, the default here; Flink defaults to `IGNORE`, which runs them).
+   */
+  get checkNonDeterministicUpdates(): boolean {
+    return this.get(OPTIONS.NON_DETERMINISTIC_UPDATE)?.toLowerCase() !== "ignore";
+  }
+
   /** Whether queries run in batch mode. */
   get batch(): boolean {
     return this.get(OPTIONS.RUNTIME_MODE) === "batch";
@@ -110,6 +147,35 @@ export class TableConfig {
       size: Number(this.get(OPTIONS.MINI_BATCH_SIZE) ?? "5000"),
       latencyMs: parseDuration(this.get(OPTIONS.MINI_BATCH_LATENCY) ?? "1 s").toMillis(),
     };
+  }
+
+  /**
+   * `table.exec.state.ttl` in ms: how long the per-key state of regular joins, group
+   * aggregations, Top-N, deduplication and set operations lives without being written, by
+   * processing time (0, the default: forever).
+   */
+  get stateTtl(): number {
+    const v = this.get(OPTIONS.STATE_TTL);
+    return v === undefined ? 0 : parseDuration(v).toMillis();
+  }
+
+  /** Whether chains of inner joins are reordered by estimated size (default false, as Flink). */
+  get joinReorder(): boolean {
+    return this.get(OPTIONS.JOIN_REORDER)?.toLowerCase() === "true";
+  }
+
+  /** Whether aggregates over UNION ALL are split into partial and final phases (default false). */
+  get aggPushDown(): boolean {
+    return this.get(OPTIONS.AGG_PUSH_DOWN)?.toLowerCase() === "true";
+  }
+
+  /**
+   * `pipeline.auto-watermark-interval` in ms (how often scans emit periodic watermarks), or
+   * undefined when not set (the environment's default, 200 ms).
+   */
+  get autoWatermarkInterval(): number | undefined {
+    const v = this.get(OPTIONS.AUTO_WATERMARK_INTERVAL);
+    return v === undefined ? undefined : parseDuration(v).toMillis();
   }
 
   /** The session time zone. */

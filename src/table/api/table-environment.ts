@@ -8,23 +8,27 @@
 import type { DataStream } from "../../api/datastream.ts";
 import { StreamExecutionEnvironment } from "../../api/environment.ts";
 import { TableEnvironmentError } from "./errors.ts";
-import {
-  registerUserScalarFunction,
-  type ScalarFunction,
-  type ScalarFunctionOptions,
-} from "./user-functions.ts";
+import type { ScalarFunction, ScalarFunctionOptions } from "./user-functions.ts";
+import type {
+  AggregateFunction,
+  TableFunction,
+  UserFunction,
+  UserFunctionOptions,
+} from "./user-table-functions.ts";
 import { bindQuery } from "../planner/bind-query.ts";
 import type { BindContext, PlannerCatalog, ResolvedRelation } from "../planner/context.ts";
-import { SqlPlanError } from "../planner/errors.ts";
 import { explainPlan } from "../planner/explain.ts";
 import type { AggregateNode, RelNode, ScanSource } from "../planner/logical.ts";
 import { upsertPlan } from "../planner/upsert.ts";
-import { rowToObject } from "./row-objects.ts";
-import { optimize } from "../planner/optimize.ts";
+import { rowToChange, rowToObject } from "./row-objects.ts";
+import { checkDeterminism } from "../planner/determinism.ts";
+import { checkWindowTvfs } from "../planner/window-tvf.ts";
+import { checkUserAggregates } from "../planner/bind-user-aggregate.ts";
+import { optimize, type OptimizeOptions } from "../planner/optimize.ts";
 import { translate, type TranslateContext } from "../planner/translate.ts";
 import type { Row } from "../runtime/row.ts";
 import type { Query } from "../sql/ast-query.ts";
-import type { Statement } from "../sql/ast-statement.ts";
+import type { InsertStatement, Statement } from "../sql/ast-statement.ts";
 import type { DataTypeNode } from "../sql/ast-types.ts";
 import type { SourcePos } from "../sql/errors.ts";
 import { parseStatements, tokenize } from "../sql/index.ts";
@@ -33,6 +37,9 @@ import "../functions/index.ts";
 import { CatalogBridge } from "./catalog-bridge.ts";
 import { OPTIONS, TableConfig } from "./table-config.ts";
 import { TableResult } from "./table-result.ts";
+import { createTableAs, explainInserts, planInsert, type InsertPlanner } from "./insert-plan.ts";
+import { StatementSet } from "./statement-set.ts";
+import { streamWatermark, type FromDataStreamOptions } from "./stream-watermark.ts";
 import { Table, type TableHost } from "./table.ts";
 import { changelogModeOf } from "../planner/changelog.ts";
 
@@ -127,15 +134,31 @@ export class TableEnvironment {
   }
 
   /**
-   * Registers a user-defined scalar function under `name`, callable from SQL:
-   * `tEnv.createTemporarySystemFunction("MASK", (s: string) => s.replace(/./g, "*"), { resultType: "STRING" })`.
+   * Registers a user-defined function under `name`, callable from SQL: a scalar function
+   * (`tEnv.createTemporarySystemFunction("MASK", (s: string) => s.replace(/./g, "*"), { resultType: "STRING" })`),
+   * a {@link TableFunction} (`LATERAL TABLE(f(x))`) or an {@link AggregateFunction}; the kind
+   * is recognised as api/user-table-functions.ts describes. `options` may be omitted when the
+   * function carries its declarations (`resultType`...) itself.
    */
   createTemporarySystemFunction(
     name: string,
-    fn: ScalarFunction | ((...args: any[]) => unknown),
-    options: ScalarFunctionOptions,
+    fn: ScalarFunction | TableFunction | AggregateFunction | UserFunction,
+    options?: ScalarFunctionOptions | UserFunctionOptions,
   ): void {
-    registerUserScalarFunction(name, fn, options, this.catalogs.userNames);
+    try {
+      this.catalogs.functions.registerSystem(name, fn, options);
+    } catch (e) {
+      if (e instanceof TableEnvironmentError) throw e;
+      throw new TableEnvironmentError((e as Error).message, { cause: e });
+    }
+  }
+
+  /**
+   * Drops the temporary system function `name` of this session (as `DROP TEMPORARY SYSTEM
+   * FUNCTION`); false when there was none.
+   */
+  dropTemporarySystemFunction(name: string): boolean {
+    return this.catalogs.functions.dropSystem(name);
   }
 
   /** The session's options. */
@@ -146,6 +169,7 @@ export class TableEnvironment {
   /** Runs one statement (SQL text holding exactly one, or its AST). */
   async executeSql(sql: string | Statement): Promise<TableResult> {
     const statement = typeof sql === "string" ? single(sql) : sql;
+    await this.catalogs.functions.prepare(statement);
     return this.execute(statement, typeof sql === "string" ? sql : "");
   }
 
@@ -175,17 +199,19 @@ export class TableEnvironment {
   /**
    * A table over a DataStream of objects (needs `TableEnvironment.fromStreamEnvironment(env)` with
    * the stream's environment): `fields` names the columns read from each object, with their SQL
-   * types.
+   * types; `options.watermark` declares a rowtime column and its watermarks (stream-watermark.ts).
    */
   fromDataStream<T extends object>(
     stream: DataStream<T>,
     fields: readonly { name: string; type: LogicalType }[],
+    options: FromDataStreamOptions = {},
   ): Table {
     if (this.streamEnv === null || stream.getExecutionEnvironment() !== this.streamEnv) {
       throw new TableEnvironmentError(
         "fromDataStream needs the stream's environment: create the table environment with TableEnvironment.fromStreamEnvironment(env)",
       );
     }
+    const watermark = streamWatermark(options, fields);
     const name = `_datastream_${++this.aliases}`;
     const names = fields.map((f) => f.name);
     this.catalogs.registerStream(
@@ -199,7 +225,7 @@ export class TableEnvironment {
           for (let i = 0; i < names.length; i++) row[i + 1] = o[names[i]!] ?? null;
           return row;
         }),
-      { bounded: false },
+      { bounded: false, ...(watermark !== undefined ? { watermark } : {}) },
     );
     return new Table(this.tableHost, `SELECT * FROM ${name}`);
   }
@@ -215,8 +241,7 @@ export class TableEnvironment {
         "toDataStream needs an insert-only table, but this one updates its rows (an aggregation or outer join): use toChangelogStream",
       );
     }
-    const names = rel.fields.map((f) => f.name);
-    const toObject = rowToObject(names);
+    const toObject = rowToObject(rel.fields.map((f) => f.name));
     return stream.map((row: Row) => toObject(row));
   }
 
@@ -231,11 +256,7 @@ export class TableEnvironment {
     options: ChangelogStreamOptions = {},
   ): DataStream<{ kind: string; row: Record<string, unknown> }> {
     const { rel, stream } = this.toStream(table, options.changelogMode === "upsert");
-    const toObject = rowToObject(rel.fields.map((f) => f.name));
-    return stream.map((row: Row) => ({
-      kind: KIND_NAMES[row[0] as number]!,
-      row: toObject(row),
-    }));
+    return stream.map(rowToChange(rel.fields.map((f) => f.name)));
   }
 
   private toStream(table: Table, upsert = false): { rel: RelNode; stream: DataStream<Row> } {
@@ -284,16 +305,14 @@ export class TableEnvironment {
       case "query":
         return this.runQuery(s.query);
       case "insert":
-        return this.runInsert(s.table, s.query, s.pos, s.columns);
+        return this.executeInserts([s]);
       case "explain": {
         const inner = s.statement.kind === "execute" ? s.statement.statement : s.statement;
-        if (inner.kind !== "query" && inner.kind !== "insert") {
-          throw new TableEnvironmentError("EXPLAIN of a statement set is not supported yet");
-        }
-        return TableResult.rows(
-          [{ name: "result", type: notNull(STRING()) }],
-          [[this.explain(inner.query)]],
-        );
+        const text =
+          inner.kind === "statementSet"
+            ? this.explainInserts(inner.statements)
+            : this.explain(inner.query, s.details);
+        return TableResult.rows([{ name: "result", type: notNull(STRING()) }], [[text]]);
       }
       case "execute":
         return this.execute(s.statement, text);
@@ -313,17 +332,20 @@ export class TableEnvironment {
       case "reset":
         this.config.reset(s.key);
         return TableResult.ok();
-      case "statementSet": {
-        const results = [];
-        for (const ins of s.statements) {
-          results.push(await this.runInsert(ins.table, ins.query, ins.pos, ins.columns));
-        }
-        await Promise.all(results.map((r) => r.await()));
-        return TableResult.ok();
-      }
+      case "statementSet":
+        return this.executeInserts(s.statements);
+      case "createTable":
+        if (s.asQuery === undefined) break;
+        return createTableAs(s, s.asQuery, {
+          plan: (q) => this.plan(q),
+          catalogs: this.catalogs,
+          runDdl: (ddl) => this.catalogs.execute(ddl, text, this.bindContext()),
+          executeInserts: (inserts) => this.executeInserts(inserts),
+        });
       default:
-        return this.catalogs.execute(s, text, this.bindContext());
+        break;
     }
+    return this.catalogs.execute(s, text, this.bindContext());
   }
 
   /** The catalog view of the planner: session catalogs. */
@@ -344,19 +366,35 @@ export class TableEnvironment {
 
   /** Binds and optimizes `query`. */
   plan(query: Query): RelNode {
-    return optimize(bindQuery(query, this.bindContext()), this.foldOptions());
+    const resolved = this.catalogs.functions.resolveCalls(query);
+    const rel = optimize(bindQuery(resolved, this.bindContext()), this.optimizeOptions());
+    checkUserAggregates(rel, this.config.batch);
+    checkWindowTvfs(rel, this.config.batch);
+    if (this.config.checkNonDeterministicUpdates) checkDeterminism(rel, this.config.batch);
+    return rel;
   }
 
-  private explain(query: Query): string {
-    const logical = bindQuery(query, this.bindContext());
-    const optimized = optimize(logical, this.foldOptions());
+  /** EXPLAIN's text; the detail ESTIMATED_COST adds each node's estimated row count. */
+  private explain(query: Query, details: readonly string[] = []): string {
+    const logical = bindQuery(this.catalogs.functions.resolveCalls(query), this.bindContext());
+    const optimized = optimize(logical, this.optimizeOptions());
+    const estimates = details.includes("ESTIMATED_COST");
     return [
       "== Abstract Syntax Tree ==",
       explainPlan(logical),
       "",
       "== Optimized Execution Plan ==",
-      explainPlan(optimized, { batch: this.config.batch }),
+      explainPlan(optimized, { batch: this.config.batch, estimates }),
     ].join("\n");
+  }
+
+  /** Constant folding's options and the optimizer rules the session enables. */
+  private optimizeOptions(): OptimizeOptions {
+    return {
+      ...this.foldOptions(),
+      joinReorder: this.config.joinReorder,
+      aggPushDown: this.config.aggPushDown,
+    };
   }
 
   /** How constants are evaluated at plan time: in the session's time zone, with its clock. */
@@ -374,6 +412,8 @@ export class TableEnvironment {
       target: this.target,
     });
     env.setParallelism(this.config.parallelism);
+    const interval = this.config.autoWatermarkInterval;
+    if (interval !== undefined) env.setAutoWatermarkInterval(interval);
     return env;
   }
 
@@ -381,20 +421,23 @@ export class TableEnvironment {
   private translatePlan(
     rel: RelNode,
     upsertAggregate?: AggregateNode,
+    env: StreamExecutionEnvironment = this.newEnv(),
   ): {
     env: StreamExecutionEnvironment;
     stream: DataStream<Row>;
   } {
-    const env = this.newEnv();
     const ctx: TranslateContext = {
       env,
       source: (source: ScanSource, projection: readonly number[]) =>
         this.catalogs.createSource(env, source, projection, this.config),
+      lookup: (source: ScanSource, keys: readonly number[]) =>
+        this.catalogs.createLookup(source, keys),
       compile: {
         timeZone: this.config.timeZone,
         ...(this.clock !== undefined ? { clock: this.clock } : {}),
       },
       ...(this.config.miniBatch !== undefined ? { miniBatch: this.config.miniBatch } : {}),
+      stateTtl: this.config.stateTtl,
       ...(upsertAggregate !== undefined ? { upsertAggregate } : {}),
     };
     return { env, stream: translate(rel, ctx) };
@@ -406,27 +449,39 @@ export class TableEnvironment {
     return TableResult.query(rel.fields, { env, stream, name: "collect" });
   }
 
-  private runInsert(
-    table: readonly string[],
-    query: Query,
-    pos: SourcePos,
-    columns: readonly string[] | undefined,
-  ): TableResult {
-    const rel = this.plan(query);
-    const sink = this.catalogs.sinkFor(table, pos);
-    const width = columns?.length ?? sink.columns.length;
-    if (rel.fields.length !== width) {
-      throw new SqlPlanError(
-        `Column count mismatch in INSERT INTO ${table.join(".")}: the query has ${rel.fields.length} columns, the table ${width}`,
-        pos,
-      );
+  /** A set of INSERTs to run as one job (Flink's `createStatementSet()`). */
+  createStatementSet(): StatementSet {
+    return new StatementSet({
+      executeInserts: (inserts) => this.executeInserts(inserts),
+      explainInserts: (inserts) => this.explainInserts(inserts),
+    });
+  }
+
+  private insertPlanner(): InsertPlanner {
+    return {
+      plan: (q) => this.plan(q),
+      sinkFor: (table, pos) => this.catalogs.sinkFor(table, pos),
+      config: this.config,
+    };
+  }
+
+  /**
+   * Plans every INSERT (a failure plans and runs none), then translates them onto one
+   * environment: one job with a sink per statement. Each statement reads its sources itself.
+   */
+  private executeInserts(inserts: readonly InsertStatement[]): TableResult {
+    const planned = inserts.map((ins) => planInsert(ins, this.insertPlanner()));
+    const env = this.newEnv();
+    for (const p of planned) {
+      p.sink.write(this.translatePlan(p.rel, undefined, env).stream, p.rel, this.config);
     }
-    if (columns !== undefined) {
-      throw new SqlPlanError("INSERT with a column list is not supported yet", pos);
-    }
-    const { env, stream } = this.translatePlan(rel);
-    sink.write(stream, rel, this.config);
-    return TableResult.insert({ env, stream: null, name: `insert-into_${table.join(".")}` });
+    const name = planned.map((p) => `insert-into_${p.target}`).join(",");
+    return TableResult.insert({ env, stream: null, name });
+  }
+
+  private explainInserts(inserts: readonly InsertStatement[]): string {
+    const planned = inserts.map((ins) => planInsert(ins, this.insertPlanner()));
+    return explainInserts(planned, (rel) => explainPlan(rel, { batch: this.config.batch }));
   }
 }
 
@@ -439,5 +494,3 @@ function single(sql: string): Statement {
   }
   return all[0]!;
 }
-
-const KIND_NAMES = ["+I", "-U", "+U", "-D"];

@@ -4,6 +4,7 @@
  * query so far as a subquery, so a Table means exactly what the equivalent SQL means;
  * expressions are SQL expression text.
  */
+import { TableEnvironmentError } from "./errors.ts";
 import type { TableResult } from "./table-result.ts";
 
 /** What a table needs from its environment. */
@@ -92,6 +93,37 @@ export class Table {
   /** Left outer join. */
   leftOuterJoin(right: Table, condition: string): Table {
     return this.join(right, condition, "LEFT");
+  }
+
+  /**
+   * Joins each row with the rows a table function computes from it (`LATERAL TABLE`):
+   * `joinLateral("split(text) AS t(word, length)")`, with an optional ON condition.
+   */
+  joinLateral(call: string, condition?: string): Table {
+    return this.lateral(call, condition === undefined ? "CROSS" : "INNER", condition);
+  }
+
+  /** As {@link joinLateral}, keeping a row without function rows once, padded with NULLs. */
+  leftOuterJoinLateral(call: string, condition = "TRUE"): Table {
+    return this.lateral(call, "LEFT", condition);
+  }
+
+  private lateral(call: string, type: string, condition: string | undefined): Table {
+    const text = call.trim();
+    let depth = 0;
+    let end = -1;
+    let quoted = false;
+    for (let i = 0; i < text.length && end < 0; i++) {
+      const ch = text[i];
+      if (ch === "'") quoted = !quoted;
+      else if (!quoted && ch === "(") depth++;
+      else if (!quoted && ch === ")" && --depth === 0) end = i;
+    }
+    if (end < 0) throw new TableEnvironmentError(`Expected a table function call, got '${call}'`);
+    const l = this.alias ?? this.host.nextAlias();
+    const on = condition === undefined ? "" : ` ON ${condition}`;
+    const from = `(${this.sql}) AS ${l} ${type} JOIN LATERAL TABLE(${text.slice(0, end + 1)})${text.slice(end + 1)}${on}`;
+    return new Table(this.host, `SELECT * FROM ${from}`, undefined, from);
   }
 
   /** UNION (distinct rows of both). */

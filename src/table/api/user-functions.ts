@@ -5,10 +5,9 @@
  * argument gives a NULL result without calling `eval` unless the function says it handles
  * NULLs.
  */
-import { registerScalar, lookupScalar } from "../expr/operators.ts";
+import { registerScalar, sqlFunctionName } from "../expr/operators.ts";
 import { parseType } from "../types/type-parse.ts";
 import { withNullability, type LogicalType } from "../types/index.ts";
-import { TableEnvironmentError } from "./errors.ts";
 
 /** A scalar function: one value out for the values of one call. */
 export abstract class ScalarFunction {
@@ -27,31 +26,23 @@ export interface ScalarFunctionOptions {
 }
 
 /**
- * Registers `fn` as SQL function `name` (case-insensitive). A name taken by a built-in function
- * is refused; registering the same name again replaces the earlier user function.
+ * Registers `fn` in the process-wide scalar registry under `internal`, a name made by
+ * `newInternalFunctionName` that one session's binder resolves its SQL name to; plans and
+ * messages show the SQL name. Registering the same internal name again replaces the function.
  */
 export function registerUserScalarFunction(
-  name: string,
+  internal: string,
   fn: ScalarFunction | ((...args: any[]) => unknown),
   options: ScalarFunctionOptions,
-  userNames: Set<string>,
 ): void {
-  const upper = name.toUpperCase();
-  if (!/^[A-Z_][A-Z0-9_]*$/.test(upper)) {
-    throw new TableEnvironmentError(`Invalid function name '${name}': use letters, digits and _`);
-  }
-  if (lookupScalar(upper) !== undefined && !userNames.has(upper)) {
-    throw new TableEnvironmentError(
-      `Function ${upper} is a built-in function: choose another name`,
-    );
-  }
   const type =
     typeof options.resultType === "string" ? parseType(options.resultType) : options.resultType;
   const call =
     typeof fn === "function" ? fn : (...args: unknown[]) => (fn as ScalarFunction).eval(...args);
   registerScalar(
     {
-      name: upper,
+      name: internal,
+      displayName: sqlFunctionName(internal),
       kind: "function",
       inferType: () => withNullability(type, true),
       nullPolicy: options.handlesNulls === true ? "custom" : "strict",
@@ -65,5 +56,4 @@ export function registerUserScalarFunction(
     },
     true,
   );
-  userNames.add(upper);
 }

@@ -143,6 +143,16 @@ export class CatalogManager extends CatalogScope {
     atPosition(pos, () => c.alterFunction(pathOf(id), fn, ignoreIfNotExists));
   }
 
+  /** The temporary system function `name`, if any. */
+  getTemporarySystemFunction(name: string): CatalogFunction | undefined {
+    return this.temporarySystemFunctions.get(functionKey(name));
+  }
+
+  /** The temporary catalog function `id` (fully qualified), if any. */
+  getTemporaryFunction(id: ObjectIdentifier): CatalogFunction | undefined {
+    return this.temporaryFunctions.get(keyOf(fnId(id)))?.object;
+  }
+
   /** Drops a temporary system function. */
   dropTemporarySystemFunction(name: string, ignoreIfNotExists: boolean, pos?: SourcePos): void {
     if (!this.temporarySystemFunctions.delete(functionKey(name)) && !ignoreIfNotExists) {

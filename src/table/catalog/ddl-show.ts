@@ -9,6 +9,7 @@
 import { likeMatcher } from "../expr/like.ts";
 import type { DescribeStatement, ShowLike, ShowStatement } from "../sql/ast-statement.ts";
 import { asNullable } from "../types/logical-type.ts";
+import { materializedType } from "../types/time-attributes.ts";
 import { quoteString, typeToString } from "../types/type-print.ts";
 import type { CatalogManager } from "./catalog-manager.ts";
 import type { DdlResult, TableResult } from "./ddl-support.ts";
@@ -46,7 +47,7 @@ export function describeTable(table: CatalogTable): unknown[][] {
   const key = pk !== undefined ? `PRI(${pk.columns.join(", ")})` : null;
   return s.columns.map((c) => {
     const wm = s.watermarks.find((w) => w.rowtime === c.name);
-    let type = c.type !== undefined ? typeToString(asNullable(c.type)) : "";
+    let type = c.type !== undefined ? typeToString(materializedType(asNullable(c.type))) : "";
     if (wm !== undefined) type += " *ROWTIME*";
     else if (isProctime(c)) type += " *PROCTIME*";
     let extras: string | null = null;

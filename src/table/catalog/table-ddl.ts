@@ -20,6 +20,7 @@ import type {
 } from "./objects.ts";
 import {
   columnsFromAst,
+  expressionText,
   primaryKeyFromAst,
   validatePartitionKeys,
   validateSchema,
@@ -37,6 +38,23 @@ export function schemaPositions(stmt: CreateTableStatement): SchemaPositions {
     primaryKey: stmt.primaryKey?.pos,
     statement: stmt.pos,
   };
+}
+
+/** Refuses a watermark expression (typed by the planner's typer) that is not a timestamp. */
+function checkWatermarkTypes(
+  stmt: CreateTableStatement,
+  schema: TableSchema,
+  ctx: SchemaContext,
+): void {
+  if (ctx.typer === undefined) return;
+  for (const def of stmt.watermarks) {
+    const t = ctx.typer(def.strategy, schema.columns);
+    if (t !== undefined && t.kind !== "TIMESTAMP" && t.kind !== "TIMESTAMP_LTZ") {
+      throw new DdlValidationError(
+        `The watermark expression '${expressionText(def.strategy, ctx)}' must be of type TIMESTAMP(3) or TIMESTAMP_LTZ(3), but it is ${typeToString(t)}${at(def.strategy.pos)}`,
+      );
+    }
+  }
 }
 
 /** A distribution spec from its definition. */
@@ -86,6 +104,7 @@ export function tableFromStatement(
     ...(stmt.primaryKey !== undefined ? { primaryKey: primaryKeyFromAst(stmt.primaryKey) } : {}),
   };
   const checked = validateSchema(schema, schemaPositions(stmt));
+  checkWatermarkTypes(stmt, checked, ctx);
   validatePartitionKeys(checked, stmt.partitionedBy, stmt.pos);
   return {
     kind: "table",

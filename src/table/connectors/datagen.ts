@@ -317,5 +317,9 @@ export const DATAGEN_CONNECTOR: DynamicTableFactory = {
   ],
   supportsProjection: true,
   validate: (ctx) => void plan(ctx),
+  statistics(ctx) {
+    const count = plan(ctx).count;
+    return count === Infinity ? undefined : { rowCount: count };
+  },
   createSource,
 };

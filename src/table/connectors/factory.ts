@@ -13,6 +13,8 @@ import { identifierToString, physicalColumns, physicalRowType } from "../catalog
 import type { FormatFactory } from "../formats/format.ts";
 import type { ChangelogMode, Row } from "../runtime/row.ts";
 import type { SourcePos } from "../sql/errors.ts";
+import { WATERMARK_OPTIONS } from "./watermark-options.ts";
+import type { LookupContext, LookupTableSource } from "./lookup.ts";
 import type { LogicalType, RowType } from "../types/logical-type.ts";
 import {
   OptionValidationError,
@@ -71,6 +73,12 @@ export interface DynamicTableSink {
   readonly consume: (stream: DataStream<Row>) => DataStreamSink<Row>;
 }
 
+/** What a connector knows of a table's data before reading it (for the optimizer). */
+export interface TableStatistics {
+  /** Estimated number of rows (absent: unknown). */
+  readonly rowCount?: number;
+}
+
 /** A connector, found by its identifier. */
 export interface DynamicTableFactory {
   /** The name used in `'connector' = '...'`. */
@@ -87,10 +95,21 @@ export interface DynamicTableFactory {
   readonly readableMetadata?: Readonly<Record<string, LogicalType>>;
   /** Extra checks of a table (types, option combinations); throws naming the problem. */
   validate?(ctx: TableContext): void;
+  /**
+   * Statistics of a table's data (the optimizer's row-count estimates, for join ordering);
+   * absent or undefined: unknown. Must be cheap and must not fail on data it cannot see.
+   */
+  statistics?(ctx: TableContext): TableStatistics | undefined;
   /** Creates the source (absent: the connector cannot be read). */
   createSource?(ctx: SourceContext): ScanTableSource;
   /** Creates the sink (absent: the connector cannot be written). */
   createSink?(ctx: TableContext): DynamicTableSink;
+  /**
+   * Creates a lookup source (absent: the table cannot be the right side of a lookup join,
+   * `JOIN t FOR SYSTEM_TIME AS OF o.proctime`); see lookup.ts for the contract and the
+   * `lookup.*` cache options.
+   */
+  createLookup?(ctx: LookupContext): LookupTableSource;
 }
 
 /** Connector and format factories by identifier. */
@@ -187,7 +206,7 @@ export function tableContext(
     owner: `'${factory.identifier}'`,
     table: tableName,
     required: factory.usesFormat ? [FORMAT, ...factory.requiredOptions] : factory.requiredOptions,
-    optional: [CONNECTOR, ...factory.optionalOptions],
+    optional: [CONNECTOR, ...WATERMARK_OPTIONS, ...factory.optionalOptions],
     columns,
     skip: (k) => prefix !== undefined && k.startsWith(prefix),
     ...(options.positions !== undefined ? { positions: options.positions } : {}),

@@ -31,8 +31,10 @@ import type {
   SourceContext,
   TableContext,
 } from "./factory.ts";
-import { FileRowSource } from "./filesystem-source.ts";
+import { FileRowSource, listFiles } from "./filesystem-source.ts";
 import { intOption, stringOption } from "./options.ts";
+import { LOOKUP_OPTIONS } from "./lookup.ts";
+import { LOOKUP_RELOAD_TTL, filesystemLookup } from "./filesystem-lookup.ts";
 import {
   BIGINT,
   FIELD,
@@ -231,7 +233,7 @@ const FILESYSTEM_METADATA: Readonly<Record<string, LogicalType>> = {
 export const FILESYSTEM_CONNECTOR: DynamicTableFactory = {
   identifier: "filesystem",
   requiredOptions: [PATH],
-  optionalOptions: [SINK_PARALLELISM],
+  optionalOptions: [SINK_PARALLELISM, LOOKUP_RELOAD_TTL, ...LOOKUP_OPTIONS],
   usesFormat: true,
   supportsProjection: true,
   readableMetadata: FILESYSTEM_METADATA,
@@ -248,6 +250,36 @@ export const FILESYSTEM_CONNECTOR: DynamicTableFactory = {
       );
     }
   },
+  statistics: fileStatistics,
   createSource,
   createSink,
+  createLookup: (ctx) => filesystemLookup(ctx, ctx.options.get(PATH)!),
 };
+
+/**
+ * Row-count estimate of a filesystem table: the size of its files divided by an estimated line
+ * width (per column: 8 bytes for numbers and times, the declared length up to 32 for strings, 16
+ * otherwise, plus a separator; JSON lines also carry the column names). Unknown when the path
+ * cannot be read.
+ */
+function fileStatistics(ctx: TableContext): { rowCount: number } | undefined {
+  let bytes = 0;
+  try {
+    for (const f of listFiles(ctx.options.get(PATH)!, ctx.tableName)) bytes += fs.statSync(f).size;
+  } catch {
+    return undefined;
+  }
+  const json = ctx.format?.factory.identifier === "json";
+  let width = 1;
+  for (const f of ctx.physicalRowType.fields) {
+    const t = f.type;
+    const length = "length" in t && typeof t.length === "number" ? t.length : 16;
+    width += /CHAR|BINARY/.test(t.kind)
+      ? Math.min(length, 32) + 1
+      : /ROW|ARRAY|MAP/.test(t.kind)
+        ? 16
+        : 8;
+    if (json) width += f.name.length + 4;
+  }
+  return { rowCount: Math.ceil(bytes / width) };
+}

@@ -4,6 +4,7 @@
  */
 export * from "./options.ts";
 export * from "./factory.ts";
+export * from "./lookup.ts";
 export { builtinConnectorRegistry, defaultConnectorRegistry } from "./builtin.ts";
 export { DATAGEN_CONNECTOR } from "./datagen.ts";
 export { SeededRandom } from "./datagen-values.ts";

@@ -25,6 +25,8 @@ import { FIELD, ROW } from "../types/logical-type.ts";
 import { describeInvalidValue } from "../types/values.ts";
 import type { DynamicTableFactory, SourceContext, TableContext } from "./factory.ts";
 import { booleanOption, invalidOption, stringOption } from "./options.ts";
+import { LOOKUP_OPTIONS, type LookupContext, type LookupTableSource } from "./lookup.ts";
+import { arraysEqual, rowIdentity, valuesEqual } from "../runtime/value-keys.ts";
 
 const DATA_ID = stringOption("data-id", "Id of rows registered with registerValuesData().");
 const CHANGELOG_MODE = stringOption(
@@ -144,11 +146,46 @@ function createSource(ctx: SourceContext) {
 export const VALUES_CONNECTOR: DynamicTableFactory = {
   identifier: "values",
   requiredOptions: [],
-  optionalOptions: [DATA_ID, CHANGELOG_MODE, BOUNDED],
+  optionalOptions: [DATA_ID, CHANGELOG_MODE, BOUNDED, ...LOOKUP_OPTIONS],
   supportsProjection: true,
   validate(ctx) {
     parseMode(ctx);
     dataOf(ctx);
   },
+  statistics: (ctx) => ({ rowCount: dataOf(ctx).length }),
   createSource,
+  createLookup,
 };
+
+/**
+ * Lookup (a lookup join's right side): the table's rows after applying its changelog (`+I`/`+U`
+ * add a row, `-U`/`-D` remove an equal one), by the values of the key columns.
+ */
+function createLookup(ctx: LookupContext): LookupTableSource {
+  const { kinds } = parseMode(ctx);
+  const rows = dataOf(ctx);
+  checkRows(ctx, rows, kinds);
+  return {
+    createFunction() {
+      // With a primary key a change replaces or deletes the row of its key.
+      const names = ctx.physicalRowType.fields.map((f) => f.name);
+      const pk = (ctx.table.schema.primaryKey?.columns ?? []).map((c) => names.indexOf(c) + 1);
+      const same = (a: Row, b: Row) =>
+        pk.length > 0 ? pk.every((i) => valuesEqual(a[i], b[i])) : arraysEqual(a, b, 1);
+      const current: Row[] = [];
+      for (const r of rows) {
+        const i = current.findIndex((c) => same(c, r));
+        if (i >= 0 && (pk.length > 0 || r[0] === 1 || r[0] === 3)) current.splice(i, 1);
+        if (r[0] === 0 || r[0] === 2) current.push(r);
+      }
+      const index = new Map<unknown, (readonly unknown[])[]>();
+      for (const r of current) {
+        const id = rowIdentity([0, ...ctx.keys.map((k) => r[k + 1])]);
+        let list = index.get(id);
+        if (list === undefined) index.set(id, (list = []));
+        list.push(r.slice(1));
+      }
+      return { lookup: (key) => index.get(rowIdentity([0, ...key])) ?? [] };
+    },
+  };
+}

@@ -47,6 +47,11 @@ export interface EmitOptions {
    * default) per record, as Flink does.
    */
   readonly runtimeMode?: "STREAMING" | "BATCH";
+  /**
+   * The current watermark of the operator evaluating the code (ms; `-Infinity` before the first),
+   * read by CURRENT_WATERMARK. Without it a CURRENT_WATERMARK call is refused when compiled.
+   */
+  readonly currentWatermark?: () => number;
 }
 
 function flag<S>(f: boolean | ((s: S) => boolean) | undefined, s: S): boolean {
@@ -64,6 +69,7 @@ export class CodeEmitter {
   private readonly inputCode: (index: number) => string;
   private readonly timeZone: string;
   private readonly clock: () => number;
+  private readonly currentWatermark: (() => number) | undefined;
   private readonly runtimeMode: "STREAMING" | "BATCH";
   private indent = 1;
   private nesting = 0;
@@ -74,6 +80,7 @@ export class CodeEmitter {
     this.inputCode = inputCode;
     this.timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
     this.clock = options.clock ?? (() => systemTimerScheduler.now());
+    this.currentWatermark = options.currentWatermark;
     this.runtimeMode = options.runtimeMode ?? "STREAMING";
   }
 
@@ -219,6 +226,7 @@ export class CodeEmitter {
       },
       timeZone: this.timeZone,
       clock: this.clock,
+      currentWatermark: this.currentWatermark,
       runtimeMode: this.runtimeMode,
       constant: (v) => this.constant(v),
     };

@@ -75,7 +75,7 @@ function foldNode(node: RexNode, options: EmitOptions): RexNode {
       return node;
     case "call": {
       const def = lookupScalar(node.op);
-      if (def === undefined || !def.deterministic) return node;
+      if (def === undefined || !def.deterministic || def.foldable === false) return node;
       if (node.op === "AND" || node.op === "OR") return foldJunction(node, options);
       return node.operands.every((o) => isLiteral(o)) ? evaluate(node, options) : node;
     }

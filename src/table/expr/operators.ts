@@ -46,6 +46,11 @@ export interface CallSite {
   /** The injected clock (`CompileOptions.clock`): current time in epoch milliseconds. */
   readonly clock: () => number;
   /**
+   * The current watermark of the evaluating operator (`EmitOptions.currentWatermark`), or
+   * undefined where the code runs outside an operator that provides it.
+   */
+  readonly currentWatermark: (() => number) | undefined;
+  /**
    * STREAMING evaluates CURRENT_TIMESTAMP and friends per record; BATCH once per compiled
    * query (Flink's rule).
    */
@@ -80,6 +85,11 @@ export interface ScalarFunctionDef {
   readonly nullPolicy: NullPolicy;
   /** False for RAND, NOW and the like: never folded at plan time, never deduplicated. */
   readonly deterministic: boolean;
+  /**
+   * False for a deterministic function that must still not be folded at plan time (the JSON
+   * constructors: a folded nested constructor would become a plain string). Default true.
+   */
+  readonly foldable?: boolean;
   /**
    * True when the result can be NULL although no argument is (a DECIMAL overflow, an array
    * index out of range), so the generator keeps null checks downstream.
@@ -134,9 +144,35 @@ export function lookupScalar(name: string): ScalarFunctionDef | undefined {
   return REGISTRY.get(normalize(name));
 }
 
-/** The names of all registered scalar functions and operators, sorted. */
+/** Removes the definition registered under `name` (case-insensitive), if any. */
+export function unregisterScalar(name: string): void {
+  REGISTRY.delete(normalize(name));
+}
+
+/** The names of all registered scalar functions and operators, sorted (not user functions). */
 export function scalarNames(): string[] {
-  return [...REGISTRY.keys()].sort();
+  return [...REGISTRY.keys()].filter((n) => !isInternalFunctionName(n)).sort();
+}
+
+let internalNames = 0;
+
+/**
+ * A new process-unique registry name for a user function that SQL calls `name` in one session
+ * (`TWICE#7`): the session's binder resolves the SQL name to it, so sessions never see each
+ * other's functions. SQL cannot write it (the binder refuses written names holding `#`).
+ */
+export function newInternalFunctionName(name: string): string {
+  return `${name.toUpperCase()}#${++internalNames}`;
+}
+
+/** Whether `name` is a name made by {@link newInternalFunctionName}. */
+export function isInternalFunctionName(name: string): boolean {
+  return /#\d+$/.test(name);
+}
+
+/** The SQL name of a function for messages and plans: `TWICE#7` prints as `TWICE`. */
+export function sqlFunctionName(name: string): string {
+  return name.replace(/#\d+$/, "");
 }
 
 for (const def of [

@@ -18,6 +18,7 @@
 import { BOOLEAN, NULL, notNull, withNullability } from "../types/logical-type.ts";
 import type { LogicalType } from "../types/logical-type.ts";
 import { castResultType, commonType, supportsExplicitCast } from "../types/type-rules.ts";
+import { materializedType } from "../types/time-attributes.ts";
 import { typeToString } from "../types/type-print.ts";
 import { describeInvalidValue } from "../types/values.ts";
 import { SqlValidationError } from "./errors.ts";
@@ -170,12 +171,14 @@ export function literalOf(value: boolean | number | bigint | string): RexLiteral
 export function call(op: string, operands: readonly RexNode[], type?: LogicalType): RexCall {
   const def = lookupScalar(op);
   if (def === undefined) throw new SqlValidationError(`No such function or operator: ${op}`);
-  const resultType =
+  let resultType =
     type ??
     def.inferType(
       operands.map((o) => o.type),
       operands,
     );
+  // A computed value is not a time attribute (`ts + INTERVAL ...`), except PROCTIME()'s.
+  if (type === undefined && def.name !== "PROCTIME") resultType = materializedType(resultType);
   return { kind: "call", op: def.name, operands: [...operands], type: resultType };
 }
 
@@ -225,7 +228,7 @@ export function caseWhen(
         `CASE branches have no common type: ${values.map(typeToString).join(", ")}`,
       );
     }
-    resultType = otherwise === null ? withNullability(common, true) : common;
+    resultType = materializedType(otherwise === null ? withNullability(common, true) : common);
   }
   return { kind: "case", branches: list, otherwise, type: resultType };
 }

@@ -28,6 +28,7 @@ import { STRING_FUNCTIONS } from "./string.ts";
 import { TEMPORAL_CONVERSION_FUNCTIONS } from "./temporal-convert.ts";
 import { TEMPORAL_FUNCTIONS } from "./temporal.ts";
 import { URL_FUNCTIONS } from "./url.ts";
+import { WATERMARK_FUNCTIONS } from "./watermark.ts";
 
 /** Every built-in function definition of this library. */
 export const BUILT_IN_FUNCTIONS: readonly ScalarFunctionDef[] = [
@@ -42,6 +43,7 @@ export const BUILT_IN_FUNCTIONS: readonly ScalarFunctionDef[] = [
   ...TEMPORAL_FUNCTIONS,
   ...TEMPORAL_CONVERSION_FUNCTIONS,
   ...NOW_FUNCTIONS,
+  ...WATERMARK_FUNCTIONS,
   ...JSON_FUNCTIONS,
   ...COLLECTION_FUNCTIONS,
   ...CONDITIONAL_FUNCTIONS,

@@ -2,8 +2,8 @@
  * JSON_STRING, JSON_OBJECT and JSON_ARRAY (the call encoding is described in `json.ts`): SQL
  * values become JSON as `json-sql.ts` describes; a value that is itself a JSON_OBJECT or
  * JSON_ARRAY call is inserted as JSON; object keys come out sorted. The constructors are marked
- * non-deterministic only so that constant folding never turns a nested constructor into a plain
- * string literal (which would then be quoted).
+ * not foldable, so that constant folding never turns a nested constructor into a plain string
+ * literal (which would then be quoted).
  */
 import type { CallSite, ScalarFunctionDef } from "../expr/operators.ts";
 import { SqlValidationError } from "../expr/errors.ts";
@@ -50,7 +50,7 @@ const JSON_OBJECT = fn({
   name: "JSON_OBJECT",
   nullPolicy: "custom",
   // not folded at plan time: a folded nested constructor would become a plain string literal
-  deterministic: false,
+  foldable: false,
   inferType(types, operands?: Operands) {
     if (types.length % 2 !== 1) {
       throw new SqlValidationError(
@@ -90,7 +90,7 @@ const JSON_ARRAY = fn({
   name: "JSON_ARRAY",
   nullPolicy: "custom",
   // not folded at plan time: a folded nested constructor would become a plain string literal
-  deterministic: false,
+  foldable: false,
   inferType(types, operands?: Operands) {
     if (types.length === 0)
       throw new SqlValidationError("JSON_ARRAY needs its ON NULL behaviour as the last argument");

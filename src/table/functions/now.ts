@@ -84,6 +84,7 @@ export const NOW_FUNCTIONS: readonly ScalarFunctionDef[] = [
   nowFn("LOCALTIME", T.TIME(0), localTime, false),
   nowFn("CURRENT_DATE", T.DATE(), localDate, false),
   nowFn("CURRENT_ROW_TIMESTAMP", LTZ3, instant, true),
-  nowFn("PROCTIME", LTZ3, instant, true),
+  // A processing-time attribute (`TIMESTAMP_LTZ(3) *PROCTIME*`), read when the row is read.
+  nowFn("PROCTIME", { ...LTZ3, timeAttr: "PROCTIME" }, instant, true),
   UNIX_TIMESTAMP,
 ];

@@ -15,7 +15,9 @@ import {
   withNullability,
   type LogicalType,
 } from "../types/index.ts";
-import { bindExpr, isAggregateCall, type ExprContext } from "./bind-expr.ts";
+import { AGGREGATE_FUNCTIONS, bindExpr, isAggregateCall, type ExprContext } from "./bind-expr.ts";
+import { lookupUserAggregate } from "../runtime/user-functions.ts";
+import { userAggregateCall } from "./bind-user-aggregate.ts";
 import { SqlPlanError } from "./errors.ts";
 import type { AggCall } from "./logical.ts";
 
@@ -94,6 +96,9 @@ export function aggregateCall(
   items: readonly { expr: Expr; name?: string }[],
 ): AggCall {
   const fn = c.name[0]!.toUpperCase();
+  if (!AGGREGATE_FUNCTIONS.has(fn) && lookupUserAggregate(fn) !== undefined) {
+    return userAggregateCall(c, index, ctx, pre, preNames, items);
+  }
   const star = c.args.length === 1 && c.args[0]!.kind === "star";
   const argExprs = star ? [] : [...c.args];
   const constants: unknown[] = [];

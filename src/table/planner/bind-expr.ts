@@ -5,7 +5,9 @@
  * expressions are handed to the {@link ExprContext}'s hooks (see bind-aggregate.ts).
  */
 import { call, caseWhen, cast, fieldAccess, inputRef, literal, type RexNode } from "../expr/rex.ts";
-import { lookupScalar } from "../expr/operators.ts";
+import { lookupScalar, sqlFunctionName } from "../expr/operators.ts";
+import { notePosition } from "./rex-positions.ts";
+import { lookupUserAggregate } from "../runtime/user-functions.ts";
 import type { CallExpr } from "../sql/ast-calls.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { DataTypeNode } from "../sql/ast-types.ts";
@@ -45,7 +47,8 @@ export function isAggregateCall(e: Expr): boolean {
     e.kind === "call" &&
     e.over === undefined &&
     e.name.length === 1 &&
-    AGGREGATE_FUNCTIONS.has(e.name[0]!.toUpperCase())
+    (AGGREGATE_FUNCTIONS.has(e.name[0]!.toUpperCase()) ||
+      lookupUserAggregate(e.name[0]!) !== undefined)
   );
 }
 
@@ -201,7 +204,7 @@ export function bindExpr(e: Expr, ctx: ExprContext): RexNode {
     case "exists":
     case "quantified":
       throw new SqlPlanError(
-        `Subqueries are supported only as IN / EXISTS conditions of a WHERE clause, joined by AND (found one in the ${ctx.clause}); scalar and correlated subqueries are not supported yet`,
+        `Subqueries are supported only as IN / EXISTS conditions of a WHERE clause, joined by AND (found one in the ${ctx.clause}); scalar subqueries may also appear in WHERE and SELECT`,
         e.pos,
       );
     default: {
@@ -213,7 +216,8 @@ export function bindExpr(e: Expr, ctx: ExprContext): RexNode {
 }
 
 function bindCall(e: CallExpr, ctx: ExprContext): RexNode {
-  const name = e.name.join(".").toUpperCase();
+  const op = e.name.join(".").toUpperCase();
+  const name = sqlFunctionName(op);
   if (e.over !== undefined) {
     const ref = ctx.windowed?.get(e);
     if (ref !== undefined) return ref;
@@ -225,24 +229,33 @@ function bindCall(e: CallExpr, ctx: ExprContext): RexNode {
   if (isAggregateCall(e)) {
     throw new SqlPlanError(`Aggregate function ${name} is not allowed in the ${ctx.clause}`, e.pos);
   }
+  if (name === "GROUPING" || name === "GROUPING_ID" || name === "GROUP_ID") {
+    // Bound by bind-grouping.ts where allowed: SELECT list and HAVING of an aggregated query.
+    throw new SqlPlanError(
+      `${name} is allowed only in the SELECT list and HAVING of a query with GROUP BY (found one in the ${ctx.clause}${ctx.clause === "ORDER BY clause" ? ": select it to order by it" : ""})`,
+      e.pos,
+    );
+  }
   const args = e.args.map((a, i) =>
     i === 0 && TIME_UNIT_FIRST.has(name) && a.kind === "identifier" && a.parts.length === 1
       ? text(a.parts[0]!.toUpperCase())
       : bindExpr(a, ctx),
   );
-  const def = lookupScalar(name);
+  const def = lookupScalar(op);
   if (def === undefined) {
     throw new SqlPlanError(
       `No match found for function signature ${name}(${args.map((a) => typeName(a.type)).join(", ")})`,
       e.pos,
     );
   }
-  return apply(name, args, e.pos);
+  return apply(op, args, e.pos);
 }
 
 /** A call of registered operator `op`, type errors reported at `pos`. */
 export function apply(op: string, args: readonly RexNode[], pos: SourcePos): RexNode {
-  return at(pos, () => call(op, args));
+  const node = at(pos, () => call(op, args));
+  notePosition(node, pos);
+  return node;
 }
 
 function text(s: string): RexNode {

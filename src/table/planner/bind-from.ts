@@ -8,12 +8,17 @@ import type { Expr } from "../sql/ast-expr.ts";
 import type { JoinRef, NamedTableRef, TableRef } from "../sql/ast-query.ts";
 import { BOOLEAN, notNull } from "../types/index.ts";
 import { bindExpr } from "./bind-expr.ts";
+import { asRowtime, bindWatermark } from "./bind-watermark.ts";
+import { bindCorrelateJoin, bindStandaloneFunction, isLateralFunction } from "./bind-correlate.ts";
 import { project } from "./builders.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
 import { at, SqlPlanError } from "./errors.ts";
 import type { Field, JoinKind, RelNode, ScanNode } from "./logical.ts";
+import { mergeUsingColumns, naturalColumns } from "./join-using.ts";
 import { Scope, type ScopeEntry } from "./scope.ts";
+import { bindWindowTvf, isWindowTvf } from "./window-tvf.ts";
+import { bindTemporalJoin } from "./temporal-join.ts";
 
 /** A bound FROM item. */
 export interface BoundFrom {
@@ -41,6 +46,15 @@ export function bindFrom(ref: TableRef, ctx: BindContext, bindQuery: QueryBinder
     }
     case "join":
       return bindJoin(ref, ctx, bindQuery);
+    case "tableFunction":
+      if (isWindowTvf(ref)) {
+        return bindWindowTvf(ref, ctx, (name, pos) =>
+          bindNamed({ kind: "table", name, pos, hints: [] }, ctx, bindQuery),
+        );
+      }
+      return bindStandaloneFunction(ref, ctx);
+    case "unnest":
+      return bindStandaloneFunction(ref, ctx);
     default:
       throw new SqlPlanError(`${ref.kind} in FROM is not supported yet`, ref.pos);
   }
@@ -48,7 +62,10 @@ export function bindFrom(ref: TableRef, ctx: BindContext, bindQuery: QueryBinder
 
 function bindNamed(ref: NamedTableRef, ctx: BindContext, bindQuery: QueryBinder): RelNode {
   if (ref.systemTime !== undefined) {
-    throw new SqlPlanError("Temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", ref.pos);
+    throw new SqlPlanError(
+      "FOR SYSTEM_TIME AS OF is only supported on the right side of a join (a temporal join); time travel queries are not supported",
+      ref.pos,
+    );
   }
   if (ref.name.length === 1) {
     const cte = ctx.ctes.get(ref.name[0]!);
@@ -61,15 +78,9 @@ function bindNamed(ref: NamedTableRef, ctx: BindContext, bindQuery: QueryBinder)
     return renamed(rel, r.columnNames, ref.pos);
   }
   const physical = r.columns.map((c, i) => ({ c, i })).filter((x) => x.c.computed === undefined);
-  const scan: ScanNode = {
-    kind: "scan",
-    source: r.source,
-    projection: physical.map((_, i) => i),
-    fields: physical.map((x) => ({ name: x.c.name, type: x.c.type })),
-  };
-  if (physical.length === r.columns.length) return scan;
+  const physicalFields = physical.map((x) => ({ name: x.c.name, type: x.c.type }));
   // Computed columns: a projection over the physical columns.
-  const scope = Scope.of(r.name, scan.fields);
+  const scope = Scope.of(r.name, physicalFields);
   const exprs: RexNode[] = [];
   let p = 0;
   for (const c of r.columns) {
@@ -82,6 +93,26 @@ function bindNamed(ref: NamedTableRef, ctx: BindContext, bindQuery: QueryBinder)
       );
     }
   }
+  let scan: ScanNode = {
+    kind: "scan",
+    source: r.source,
+    projection: physical.map((_, i) => i),
+    fields: physicalFields,
+  };
+  if (r.watermark !== undefined) {
+    // Event time: the rowtime column becomes a time attribute, the scan assigns watermarks.
+    const w = bindWatermark(r.name, r.columns, exprs, r.watermark, ref.hints, ctx, ref.pos);
+    scan = { ...scan, watermark: w.watermark };
+    exprs[w.column] = asRowtime(exprs[w.column]!);
+    const rt = exprs[w.column]!;
+    if (rt.kind === "input") {
+      scan = {
+        ...scan,
+        fields: scan.fields.map((f, i) => (i === rt.index ? { ...f, type: rt.type } : f)),
+      };
+    }
+  }
+  if (physical.length === r.columns.length) return scan;
   return project(
     scan,
     exprs,
@@ -110,8 +141,11 @@ function aliased(
 
 function bindJoin(ref: JoinRef, ctx: BindContext, bindQuery: QueryBinder): BoundFrom {
   const left = bindFrom(ref.left, ctx, bindQuery);
+  if (isLateralFunction(ref.right)) return bindCorrelateJoin(ref, left, ctx);
+  if (ref.right.kind === "table" && ref.right.systemTime !== undefined) {
+    return bindTemporalJoin(ref, left, ctx, (r) => bindNamed(r, ctx, bindQuery));
+  }
   const right = bindFrom(ref.right, ctx, bindQuery);
-  if (ref.natural) throw new SqlPlanError("NATURAL JOIN is not supported yet", ref.pos);
   const shift = left.rel.fields.length;
   const entries: ScopeEntry[] = [
     ...left.scope.entries,
@@ -119,13 +153,16 @@ function bindJoin(ref: JoinRef, ctx: BindContext, bindQuery: QueryBinder): Bound
   ];
   const joinType: JoinKind = ref.joinType === "CROSS" ? "INNER" : ref.joinType;
   const scope = new Scope(entries);
+  const using = ref.natural ? naturalColumns(left.scope, right.scope) : (ref.using ?? []);
+  const pairs: [number, number][] = [];
   let condition: RexNode = literal(true, notNull(BOOLEAN()));
   if (ref.on !== undefined) {
     condition = bindExpr(ref.on, { scope, clause: "JOIN condition", typeOf: ctx.typeOf });
-  } else if (ref.using !== undefined) {
-    const eqs = ref.using.map((name) => {
+  } else if (using.length > 0) {
+    const eqs = using.map((name) => {
       const l = left.scope.resolve([name], ref.pos);
       const r = right.scope.resolve([name], ref.pos);
+      pairs.push([l.index, r.index + shift]);
       return at(ref.pos, () =>
         call("=", [
           { kind: "input", index: l.index, type: l.type } as RexNode,
@@ -134,6 +171,8 @@ function bindJoin(ref: JoinRef, ctx: BindContext, bindQuery: QueryBinder): Bound
       );
     });
     condition = eqs.reduce((a, b) => call("AND", [a, b]));
+  } else if (ref.natural) {
+    // No common column: a NATURAL JOIN is a cross join (standard SQL).
   } else if (ref.joinType !== "CROSS" && !ref.comma) {
     throw new SqlPlanError(`${ref.joinType} JOIN needs an ON or USING clause`, ref.pos);
   }
@@ -143,5 +182,6 @@ function bindJoin(ref: JoinRef, ctx: BindContext, bindQuery: QueryBinder): Bound
     ...e,
     fields: fields.slice(e.offset, e.offset + e.fields.length),
   }));
-  return { rel, scope: new Scope(padded, ref.using ?? []) };
+  if (using.length === 0) return { rel, scope: new Scope(padded) };
+  return mergeUsingColumns(rel, padded, using, pairs, joinType, ref.pos);
 }

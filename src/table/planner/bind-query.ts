@@ -6,7 +6,13 @@ import { cast, inputRef, type RexNode } from "../expr/rex.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { OrderedQuery, Query, SetOpQuery, ValuesQuery } from "../sql/ast-query.ts";
 import { exprToString } from "../sql/index.ts";
-import { commonType, typesEqual, typeToString, type LogicalType } from "../types/index.ts";
+import {
+  commonType,
+  typesEqual,
+  typeToString,
+  withNullability,
+  type LogicalType,
+} from "../types/index.ts";
 import { bindExpr } from "./bind-expr.ts";
 import { collectAggregates } from "./bind-aggregate.ts";
 import { bindFrom } from "./bind-from.ts";
@@ -71,8 +77,13 @@ function bindSetOp(q: SetOpQuery, ctx: BindContext): RelNode {
   });
   left = coerce(left, types, q.pos);
   right = coerce(right, types, q.pos);
+  // A column is nullable when it is on either side (the left's cast keeps its NOT NULL).
+  const fields: Field[] = left.fields.map((f, i) => ({
+    name: f.name,
+    type: withNullability(f.type, f.type.nullable || right.fields[i]!.type.nullable),
+  }));
   if (q.op === "UNION") {
-    const union: RelNode = { kind: "union", inputs: [left, right], fields: left.fields };
+    const union: RelNode = { kind: "union", inputs: [left, right], fields };
     return q.all
       ? union
       : build.aggregate(
@@ -81,7 +92,7 @@ function bindSetOp(q: SetOpQuery, ctx: BindContext): RelNode {
           [],
         );
   }
-  return { kind: "setop", op: q.op, all: q.all, left, right, fields: left.fields };
+  return { kind: "setop", op: q.op, all: q.all, left, right, fields };
 }
 
 /** `rel` with its columns cast to `types` where they differ. */

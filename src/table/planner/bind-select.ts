@@ -1,30 +1,38 @@
 /**
  * Binding of a SELECT block: FROM, WHERE (with IN / EXISTS subqueries as semi and anti joins),
- * GROUP BY with aggregates and HAVING, the SELECT list and DISTINCT.
+ * GROUP BY with aggregates and HAVING (bind-grouping.ts, with GROUPING SETS / ROLLUP / CUBE),
+ * OVER windows and QUALIFY (bind-window.ts, bind-qualify.ts), the SELECT list and DISTINCT.
  *
  * Aggregation follows the usual plan: a projection computes the group keys and the aggregate
  * arguments over the FROM row, an aggregate node groups them, and the SELECT list and HAVING are
  * then bound over the aggregate's output, where a grouped expression or an aggregate call is a
  * reference to its output column and any other column reference is an error.
  */
-import { inputRef, type RexNode } from "../expr/rex.ts";
-import type { CallExpr } from "../sql/ast-calls.ts";
+import type { RexNode } from "../expr/rex.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { SelectQuery } from "../sql/ast-query.ts";
 import { exprToString } from "../sql/index.ts";
-import { aggregateCall, collectAggregates } from "./bind-aggregate.ts";
+import { collectAggregates } from "./bind-aggregate.ts";
+import { bindAggregate } from "./bind-grouping.ts";
+import { bindQualify, checkQualify } from "./bind-qualify.ts";
 import { bindExpr, type ExprContext } from "./bind-expr.ts";
 import { bindWindows, collectOverCalls } from "./bind-window.ts";
 import { bindFrom, type QueryBinder } from "./bind-from.ts";
+import { hasGroupWindow, rewriteGroupWindow } from "./group-window.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
 import { SqlPlanError } from "./errors.ts";
-import type { AggCall, RelNode } from "./logical.ts";
+import type { RelNode } from "./logical.ts";
 import { Scope } from "./scope.ts";
 import { attachScalarSubqueries, bindSubqueryConjunct, splitConjuncts } from "./subqueries.ts";
 
 /** Binds a SELECT block. */
 export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBinder): RelNode {
+  if (hasGroupWindow(q)) {
+    // GROUP BY TUMBLE(ts, ...): planned as the window TVF it means (group-window.ts).
+    const r = rewriteGroupWindow(q, ctx, (rows) => bindSelect(rows, ctx, bindQuery));
+    return bindSelect(r.query, r.ctx, bindQuery);
+  }
   let rel: RelNode;
   let scope: Scope;
   if (q.from === undefined) {
@@ -44,6 +52,7 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
   const scalar = attachScalarSubqueries(
     [...conjuncts, ...(aggregated ? [] : items.map((i) => i.expr))],
     rel,
+    { scope, clause: "WHERE clause", typeOf: ctx.typeOf },
     ctx,
     bindQuery,
   );
@@ -66,27 +75,32 @@ export function bindSelect(q: SelectQuery, ctx: BindContext, bindQuery: QueryBin
       rel = build.filter(rel, cond);
     }
   }
-  if (q.qualify !== undefined) {
+  if (q.qualify !== undefined && aggregated) {
     throw new SqlPlanError(
-      "QUALIFY is not supported yet: filter the window function's column in an outer query (SELECT * FROM (SELECT ..., ROW_NUMBER() OVER (...) AS rn FROM t) WHERE rn = 1)",
+      "QUALIFY is supported only in a query without GROUP BY or aggregate functions: aggregate in a subquery and QUALIFY over it",
       q.qualify.pos,
     );
   }
   let out: RelNode;
-  if (q.groupBy !== undefined || aggCalls.length > 0) {
-    out = bindAggregated(q, items, aggCalls, rel, scope, ctx);
+  if (aggregated) {
+    out = bindAggregate(q, items, aggCalls, rel, scope, ctx);
   } else {
     if (q.having !== undefined) {
       throw new SqlPlanError("HAVING needs GROUP BY or an aggregate function", q.having.pos);
     }
     let sctx: ExprContext = { ...base, clause: "SELECT list" };
-    const overCalls = collectOverCalls(items.map((i) => i.expr));
+    const overCalls = collectOverCalls([
+      ...items.map((i) => i.expr),
+      ...(q.qualify !== undefined ? [q.qualify] : []),
+    ]);
+    if (q.qualify !== undefined) checkQualify(q.qualify, overCalls, rel);
     if (overCalls.length > 0) {
       // OVER windows: computed by window nodes, then referenced (see bind-window.ts).
       const w = bindWindows(q, items, overCalls, rel, sctx);
       rel = w.rel;
       sctx = { ...sctx, windowed: w.refs };
     }
+    if (q.qualify !== undefined) rel = bindQualify(q.qualify, items, rel, sctx);
     const exprs = items.map((i) => bindExpr(i.expr, sctx));
     out = build.project(
       rel,
@@ -127,71 +141,6 @@ function expandStar(q: SelectQuery, scope: Scope): Item[] {
     out.push({ expr: it.expr, name });
   }
   return out;
-}
-
-function bindAggregated(
-  q: SelectQuery,
-  items: readonly Item[],
-  aggCalls: readonly CallExpr[],
-  input: RelNode,
-  scope: Scope,
-  ctx: BindContext,
-): RelNode {
-  const gctx: ExprContext = {
-    scope,
-    clause: "GROUP BY clause",
-    typeOf: ctx.typeOf,
-  };
-  const groupExprs: Expr[] = [];
-  for (const g of q.groupBy ?? []) {
-    if (g.kind === "groupingSets" || g.kind === "rollup" || g.kind === "cube") {
-      throw new SqlPlanError("GROUPING SETS, ROLLUP and CUBE are not supported yet", g.pos);
-    }
-    groupExprs.push(g as Expr);
-  }
-  // Pre-projection: group keys, then each aggregate's arguments and filter.
-  const pre: RexNode[] = groupExprs.map((g) => bindExpr(g, gctx));
-  const preNames: string[] = groupExprs.map((g, i) =>
-    g.kind === "identifier" ? g.parts[g.parts.length - 1]! : `$f${i}`,
-  );
-  const actx: ExprContext = { ...gctx, clause: "aggregate function argument" };
-  const aggs: AggCall[] = aggCalls.map((c, i) => aggregateCall(c, i, actx, pre, preNames, items));
-  const projected = build.project(input, pre, preNames);
-  const agg = build.aggregate(
-    projected,
-    groupExprs.map((_, i) => i),
-    aggs,
-  );
-  // Post-aggregation binding.
-  const digests = new Map<string, number>();
-  groupExprs.forEach((g, i) => digests.set(exprToString(g), i));
-  aggCalls.forEach((c, i) => digests.set(exprToString(c), groupExprs.length + i));
-  const outScope = Scope.of(null, agg.fields);
-  const post: ExprContext = {
-    scope: outScope,
-    clause: "SELECT list",
-    typeOf: ctx.typeOf,
-    grouped: (e) => {
-      const i = digests.get(exprToString(e));
-      if (i !== undefined) return inputRef(i, agg.fields[i]!.type);
-      if (e.kind === "identifier" && e.parts.length > 1) {
-        // `t.a` grouped as `a` (or the reverse): compare the resolved columns.
-        for (const [d, idx] of digests) {
-          if (d === e.parts[e.parts.length - 1]) return inputRef(idx, agg.fields[idx]!.type);
-        }
-      }
-      return null;
-    },
-  };
-  let rel: RelNode = agg;
-  if (q.having !== undefined) {
-    const cond = bindExpr(q.having, { ...post, clause: "HAVING clause" });
-    checkBoolean(cond, q.having, "HAVING clause");
-    rel = build.filter(rel, cond);
-  }
-  const exprs = items.map((it) => bindExpr(it.expr, post));
-  const names = items.map((it, n) => it.name ?? `EXPR$${n}`);
-  return build.project(rel, exprs, names);
 }
 
 function checkBoolean(cond: RexNode, e: Expr, clause: string): void {

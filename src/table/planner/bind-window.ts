@@ -17,6 +17,7 @@ import { exprToString } from "../sql/index.ts";
 import { BIGINT, DOUBLE, notNull, withNullability } from "../types/index.ts";
 import { aggregateCall, childrenOf } from "./bind-aggregate.ts";
 import { AGGREGATE_FUNCTIONS, bindExpr, type ExprContext } from "./bind-expr.ts";
+import { lookupUserAggregate } from "../runtime/user-functions.ts";
 import * as build from "./builders.ts";
 import { at, SqlPlanError } from "./errors.ts";
 import type {
@@ -30,6 +31,7 @@ import type {
 
 const RANKING = new Set(["ROW_NUMBER", "RANK", "DENSE_RANK", "PERCENT_RANK", "CUME_DIST"]);
 const NUMERIC = new Set(["TINYINT", "SMALLINT", "INT", "BIGINT", "DECIMAL", "FLOAT", "DOUBLE"]);
+const TEMPORAL = new Set(["TIMESTAMP", "TIMESTAMP_LTZ"]);
 
 /** The OVER calls in `exprs`, in order of appearance (an OVER call inside another is an error). */
 export function collectOverCalls(exprs: readonly Expr[]): CallExpr[] {
@@ -246,7 +248,8 @@ function windowCall(
     const value = ctx.fieldOf(x!, `${fn} argument`);
     return { ...base, args: [value], type: withNullability(ctx.pre[value]!.type, true) };
   }
-  if (AGGREGATE_FUNCTIONS.has(fn) && fn !== "LISTAGG" && c.name.length === 1) {
+  const aggregate = AGGREGATE_FUNCTIONS.has(fn) || lookupUserAggregate(fn) !== undefined;
+  if (aggregate && fn !== "LISTAGG" && c.name.length === 1) {
     const before = ctx.pre.length;
     const a = aggregateCall(
       c,
@@ -304,8 +307,11 @@ function frameOf(w: BoundSpec, ctx: CallContext): FrameSpec {
           end: { kind: "UNBOUNDED_FOLLOWING" },
         };
   }
-  const start = boundOf(f.start, f.unit);
-  const end = f.end === undefined ? { kind: "CURRENT_ROW" as const } : boundOf(f.end, f.unit);
+  const key = w.order.length === 1 ? ctx.pre[w.order[0]!.field]! : null;
+  const temporal = key !== null && TEMPORAL.has(key.type.kind);
+  const start = boundOf(f.start, f.unit, temporal, ctx);
+  const end =
+    f.end === undefined ? { kind: "CURRENT_ROW" as const } : boundOf(f.end, f.unit, temporal, ctx);
   if (
     start.kind === "UNBOUNDED_FOLLOWING" ||
     end.kind === "UNBOUNDED_PRECEDING" ||
@@ -317,10 +323,9 @@ function frameOf(w: BoundSpec, ctx: CallContext): FrameSpec {
     );
   }
   if (f.unit === "RANGE" && (start.offset !== undefined || end.offset !== undefined)) {
-    const key = w.order.length === 1 ? ctx.pre[w.order[0]!.field]! : null;
-    if (key === null || !NUMERIC.has(key.type.kind)) {
+    if (key === null || !(NUMERIC.has(key.type.kind) || temporal)) {
       throw new SqlPlanError(
-        "A RANGE frame with an offset needs exactly one ORDER BY key of a numeric type",
+        "A RANGE frame with an offset needs exactly one ORDER BY key of a numeric type (or a TIMESTAMP with an INTERVAL offset)",
         f.pos,
       );
     }
@@ -328,7 +333,16 @@ function frameOf(w: BoundSpec, ctx: CallContext): FrameSpec {
   return { unit: f.unit, start, end };
 }
 
-function boundOf(b: FrameBound, unit: "ROWS" | "RANGE"): FrameBoundSpec {
+/**
+ * One frame bound. An offset of a RANGE frame over a TIMESTAMP key (`temporal`) is an INTERVAL
+ * DAY TO SECOND literal, kept as milliseconds; any other offset is a numeric literal.
+ */
+function boundOf(
+  b: FrameBound,
+  unit: "ROWS" | "RANGE",
+  temporal: boolean,
+  ctx: ExprContext,
+): FrameBoundSpec {
   switch (b.kind) {
     case "unboundedPreceding":
       return { kind: "UNBOUNDED_PRECEDING" };
@@ -340,8 +354,22 @@ function boundOf(b: FrameBound, unit: "ROWS" | "RANGE"): FrameBoundSpec {
     case "following": {
       const kind = b.kind === "preceding" ? "PRECEDING" : "FOLLOWING";
       const e = b.offset!;
+      if (unit === "RANGE" && temporal) {
+        const r = e.kind === "interval" ? bindExpr(e, { ...ctx, clause: "window frame" }) : null;
+        const ms = r !== null && r.kind === "literal" ? Number(r.value) : NaN;
+        if (r === null || r.type.kind !== "INTERVAL_DAY_TIME" || !(ms >= 0)) {
+          throw new SqlPlanError(
+            `The offset of ${kind} over a TIMESTAMP ORDER BY key must be an INTERVAL DAY TO SECOND literal >= 0 (INTERVAL '1' HOUR), got ${exprToString(e)}`,
+            e.pos,
+          );
+        }
+        return { kind, offset: ms };
+      }
       if (e.kind === "interval") {
-        throw new SqlPlanError("RANGE frames with INTERVAL offsets are not supported yet", e.pos);
+        throw new SqlPlanError(
+          `An INTERVAL offset needs a RANGE frame over one TIMESTAMP ORDER BY key, got ${exprToString(e)}`,
+          e.pos,
+        );
       }
       const ok =
         e.kind === "literal" &&

@@ -1,6 +1,7 @@
 /** Constructors of logical plan nodes that compute their output fields. */
+import { keepWindowTime } from "./window-tvf.ts";
 import { inputRef, type RexNode } from "../expr/rex.ts";
-import { withNullability } from "../types/index.ts";
+import { materializedFields, withNullability } from "../types/index.ts";
 import type {
   AggCall,
   AggregateNode,
@@ -56,7 +57,15 @@ export function aggregate(
 ): AggregateNode {
   const fields: Field[] = groupKeys.map((k) => input.fields[k]!);
   for (const a of aggs) fields.push({ name: a.name, type: a.type });
-  return { kind: "aggregate", input, groupKeys, aggs, fields: rename(fields) };
+  // A regular GROUP BY does not keep the rows' time: time attributes are materialized (a
+  // window aggregation keeps window_time, window-tvf.ts).
+  return keepWindowTime({
+    kind: "aggregate",
+    input,
+    groupKeys,
+    aggs,
+    fields: rename([...materializedFields(fields)]),
+  });
 }
 
 /** A join; the padded side's fields become nullable; SEMI/ANTI keep the left fields. */
@@ -68,13 +77,14 @@ export function join(
 ): JoinNode {
   const nullable = (fs: readonly Field[], yes: boolean): Field[] =>
     fs.map((f) => (yes ? { name: f.name, type: withNullability(f.type, true) } : f));
+  // A regular join does not keep the rows' time: time attributes are materialized.
   const fields =
     joinType === "SEMI" || joinType === "ANTI"
       ? left.fields
-      : [
+      : materializedFields([
           ...nullable(left.fields, joinType === "RIGHT" || joinType === "FULL"),
           ...nullable(right.fields, joinType === "LEFT" || joinType === "FULL"),
-        ];
+        ]);
   return { kind: "join", joinType, left, right, condition, fields };
 }
 

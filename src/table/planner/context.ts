@@ -17,6 +17,20 @@ export interface TableColumn {
   readonly computed?: Expr;
 }
 
+/** `WATERMARK FOR rowtime AS expr` of a table, with the scan options that tune it. */
+export interface TableWatermark {
+  /** The rowtime column. */
+  readonly rowtime: string;
+  /** The watermark expression (over the table's columns). */
+  readonly expr: Expr;
+  /** Its text as written. */
+  readonly text: string;
+  /** The table's options (`scan.watermark.*` are read; hints override them). */
+  readonly options: Readonly<Record<string, string>>;
+  /** Whether the source has watermarks of its own (`SOURCE_WATERMARK()` is then allowed). */
+  readonly sourceWatermarks?: boolean;
+}
+
 /** A name resolved by the catalog. */
 export type ResolvedRelation =
   | {
@@ -27,6 +41,10 @@ export type ResolvedRelation =
       readonly columns: readonly TableColumn[];
       /** How to read its physical columns. */
       readonly source: ScanSource;
+      /** Its watermark, if declared. */
+      readonly watermark?: TableWatermark;
+      /** Columns of its PRIMARY KEY, if declared (temporal joins need one). */
+      readonly primaryKey?: readonly string[];
     }
   | {
       readonly kind: "view";

@@ -6,7 +6,12 @@
  * condition sees the left fields, then the right ones).
  */
 import type { RexNode } from "../expr/rex.ts";
+import type { SourcePos } from "../sql/errors.ts";
 import type { LogicalType } from "../types/logical-type.ts";
+import type { ExpandNode } from "./expand.ts";
+import type { RankNode } from "./rank.ts";
+import type { TemporalJoinNode } from "./temporal-join.ts";
+import type { WindowTvfNode } from "./window-tvf.ts";
 
 /** One output column of a plan node. */
 export interface Field {
@@ -28,6 +33,32 @@ export interface ScanSource {
   readonly updating: boolean;
   /** Whether it can read a subset of its columns (projection push-down). */
   readonly projectable?: boolean;
+  /** Estimated number of rows (statistics of the table or its connector), when known. */
+  readonly rowCount?: number;
+  /** Whether its connector can look rows up by key (lookup joins). */
+  readonly lookup?: boolean;
+}
+
+/**
+ * How a scan assigns event time and watermarks (`WATERMARK FOR rowtime AS expr`): both
+ * expressions read the table's whole physical row (computed columns inlined), whatever the
+ * scan's projection.
+ */
+export interface ScanWatermark {
+  /** The rowtime column's name. */
+  readonly column: string;
+  /** The rowtime value (the rows' event time). */
+  readonly rowtime: RexNode;
+  /** The watermark expression; null for `SOURCE_WATERMARK()` (the source's own watermarks). */
+  readonly expr: RexNode | null;
+  /** The expression as written, for EXPLAIN. */
+  readonly text: string;
+  /** Emit after each row that advances it, or periodically. */
+  readonly emit: "on-event" | "on-periodic";
+  /** Idle timeout in ms, or null. */
+  readonly idleTimeout: number | null;
+  /** Number of physical fields of the table. */
+  readonly width: number;
 }
 
 /** Reads a table (or a VALUES list). */
@@ -37,6 +68,8 @@ export interface ScanNode {
   /** Indexes of the table's physical fields read, in output order (projection push-down). */
   readonly projection: readonly number[];
   readonly fields: readonly Field[];
+  /** The watermark assigned at the scan, if the table has one (streaming mode). */
+  readonly watermark?: ScanWatermark;
 }
 
 /** Literal rows. */
@@ -78,6 +111,8 @@ export interface AggCall {
   readonly type: LogicalType;
   /** Output name. */
   readonly name: string;
+  /** Where the call is written (for plan-time checks of user aggregates). */
+  readonly pos?: SourcePos;
 }
 
 /** Groups by key fields and computes aggregates: output = keys, then aggregates. */
@@ -184,6 +219,28 @@ export interface WindowNode {
   readonly fields: readonly Field[];
 }
 
+/** What a {@link CorrelateNode} calls per row: a user table function or UNNEST. */
+export type CorrelateFunction =
+  | { readonly kind: "user"; readonly name: string }
+  | { readonly kind: "unnest"; readonly withOrdinality: boolean };
+
+/**
+ * A lateral table function (`LATERAL TABLE(f(x))`, `UNNEST(x)`): per input row, the function's
+ * rows for arguments computed from it, each output = the input fields, then the function's.
+ * LEFT pads an input row without (matching) function rows with NULLs. Row kinds are kept.
+ */
+export interface CorrelateNode {
+  readonly kind: "correlate";
+  readonly input: RelNode;
+  readonly joinType: "INNER" | "LEFT";
+  readonly fn: CorrelateFunction;
+  /** The arguments, over the input fields. */
+  readonly args: readonly RexNode[];
+  /** Over the input fields then the function's; TRUE literal when there is none. */
+  readonly condition: RexNode;
+  readonly fields: readonly Field[];
+}
+
 /** A node of the logical plan. */
 export type RelNode =
   | ScanNode
@@ -195,7 +252,12 @@ export type RelNode =
   | UnionNode
   | SetOpNode
   | SortNode
-  | WindowNode;
+  | WindowNode
+  | ExpandNode
+  | CorrelateNode
+  | RankNode
+  | WindowTvfNode
+  | TemporalJoinNode;
 
 /** The inputs of a node. */
 export function inputsOf(node: RelNode): readonly RelNode[] {
@@ -208,9 +270,14 @@ export function inputsOf(node: RelNode): readonly RelNode[] {
     case "aggregate":
     case "sort":
     case "window":
+    case "expand":
+    case "correlate":
+    case "rank":
+    case "windowTvf":
       return [node.input];
     case "join":
     case "setop":
+    case "temporalJoin":
       return [node.left, node.right];
     case "union":
       return node.inputs;

@@ -6,7 +6,8 @@
  *   input), unless an inner non-deterministic expression would be duplicated;
  * - a filter moves below a projection (its condition rewritten over the projection's input)
  *   and into the sides of an inner join when it only refers to one side, so rows are dropped
- *   as early as possible;
+ *   as early as possible; its deterministic conjuncts over both sides join the inner join's
+ *   condition (so `FROM a, b WHERE a.x = b.x` becomes an equi-join);
  * - a projection over a scan (directly, or through a filter) reads only the columns it needs
  *   (projection push-down into the source).
  */
@@ -16,12 +17,42 @@ import { call } from "../expr/rex.ts";
 import { inputRefs, remapInputs, shiftInputs } from "../expr/rex-util.ts";
 import type { FilterNode, JoinNode, ProjectNode, RelNode, ScanNode } from "./logical.ts";
 import * as build from "./builders.ts";
+import { pushAggregatesIntoJoins } from "./agg-join-pushdown.ts";
+import { pushAggregatesIntoUnions } from "./agg-pushdown.ts";
+import { reorderJoins } from "./join-order.ts";
+import { withInputs } from "./rel-util.ts";
+import { planRanks } from "./rank.ts";
 
 /** How constants are folded (the session's time zone and clock). */
 export type FoldOptions = Parameters<typeof foldConstants>[1];
 
-/** The optimized form of `rel`; constants are folded with `options`. */
-export function optimize(rel: RelNode, options: FoldOptions = {}): RelNode {
+/** Options of {@link optimize}: constant folding's, and the cost-based rules to apply. */
+export type OptimizeOptions = FoldOptions & {
+  /** Reorder chains of inner joins by estimated size (join-order.ts). */
+  readonly joinReorder?: boolean;
+  /**
+   * Pre-aggregate a side of an inner equi-join below an aggregate (agg-join-pushdown.ts) and
+   * split aggregates over UNION ALL into partial and final phases (agg-pushdown.ts).
+   */
+  readonly aggPushDown?: boolean;
+};
+
+/**
+ * The optimized form of `rel`: the rules above to a fixpoint; then, when enabled, aggregate
+ * push-down and join ordering; Top-N patterns as Rank nodes (rank.ts); and the rules again over
+ * their result.
+ */
+export function optimize(rel: RelNode, options: OptimizeOptions = {}): RelNode {
+  let current = rewriteAll(rel, options);
+  if (options.aggPushDown === true) {
+    current = pushAggregatesIntoUnions(pushAggregatesIntoJoins(current));
+  }
+  if (options.joinReorder === true) current = reorderJoins(current);
+  current = planRanks(current);
+  return current === rel ? current : rewriteAll(current, options);
+}
+
+function rewriteAll(rel: RelNode, options: FoldOptions): RelNode {
   const fold: Fold = (e) => foldConstants(e, options);
   const rewrite = (r: RelNode): RelNode => {
     const node = withInputs(r, rewrite);
@@ -40,32 +71,6 @@ export function optimize(rel: RelNode, options: FoldOptions = {}): RelNode {
 
 /** Constant folding with the session's options. */
 type Fold = (e: RexNode) => RexNode;
-
-function withInputs(rel: RelNode, f: (r: RelNode) => RelNode): RelNode {
-  switch (rel.kind) {
-    case "scan":
-    case "values":
-      return rel;
-    case "project":
-    case "filter":
-    case "aggregate":
-    case "sort":
-    case "window": {
-      const input = f(rel.input);
-      return input === rel.input ? rel : ({ ...rel, input } as RelNode);
-    }
-    case "join":
-    case "setop": {
-      const left = f(rel.left);
-      const right = f(rel.right);
-      return left === rel.left && right === rel.right ? rel : ({ ...rel, left, right } as RelNode);
-    }
-    case "union": {
-      const inputs = rel.inputs.map(f);
-      return inputs.every((x, i) => x === rel.inputs[i]) ? rel : { ...rel, inputs };
-    }
-  }
-}
 
 function isTrue(e: RexNode): boolean {
   return e.kind === "literal" && e.value === true;
@@ -101,11 +106,15 @@ function pushIntoJoin(cond: RexNode, join: JoinNode): RelNode | null {
       right.push(shiftInputs(p, -la));
     else rest.push(p);
   }
-  if (left.length === 0 && right.length === 0) return null;
+  const both = rest.filter((p) => isDeterministic(p) && inputRefs(p).size > 0);
+  const above = rest.filter((p) => !both.includes(p));
+  if (left.length === 0 && right.length === 0 && both.length === 0) return null;
   const l = left.length > 0 ? build.filter(join.left, and(left)) : join.left;
   const r = right.length > 0 ? build.filter(join.right, and(right)) : join.right;
-  const joined: RelNode = { ...join, left: l, right: r };
-  return rest.length > 0 ? build.filter(joined, and(rest)) : joined;
+  const kept = isTrue(join.condition) ? [] : [join.condition];
+  const condition = both.length > 0 ? and([...kept, ...both]) : join.condition;
+  const joined: RelNode = { ...join, left: l, right: r, condition };
+  return above.length > 0 ? build.filter(joined, and(above)) : joined;
 }
 
 function rewriteProject(node: ProjectNode, fold: Fold): RelNode {

@@ -15,6 +15,11 @@ export interface ScopeEntry {
   readonly fields: readonly Field[];
   /** Where its fields start in the combined row. */
   readonly offset: number;
+  /**
+   * Positions of fields that only a qualified name (`t.k`, `t.*`) reaches: the copies of the
+   * columns a JOIN ... USING / NATURAL JOIN merged into one (see join-using.ts).
+   */
+  readonly hidden?: ReadonlySet<number>;
 }
 
 /** A resolved column reference. */
@@ -31,13 +36,9 @@ export interface ColumnRef {
 export class Scope {
   /** The relations, in FROM order. */
   readonly entries: readonly ScopeEntry[];
-  /** Columns of a JOIN ... USING: an unqualified name means the first relation's copy. */
-  private readonly merged: ReadonlySet<string>;
-
-  /** A scope over `entries`; `using` lists the names joined with USING. */
-  constructor(entries: readonly ScopeEntry[], using: readonly string[] = []) {
+  /** A scope over `entries`. */
+  constructor(entries: readonly ScopeEntry[]) {
     this.entries = entries;
-    this.merged = new Set(using);
   }
 
   /** A scope of one relation. */
@@ -74,12 +75,12 @@ export class Scope {
     const hits: ColumnRef[] = [];
     for (const e of this.entries) {
       e.fields.forEach((f, i) => {
-        if (f.name === name) {
+        if (f.name === name && e.hidden?.has(i) !== true) {
           hits.push({ index: e.offset + i, name, type: f.type, rest: parts.slice(1) });
         }
       });
     }
-    if (hits.length > 1 && !this.merged.has(name)) {
+    if (hits.length > 1) {
       throw new SqlPlanError(`Column '${name}' is ambiguous`, pos);
     }
     if (hits.length === 0) {
@@ -106,7 +107,11 @@ export class Scope {
         pos,
       );
     }
-    return entries.flatMap((e) => e.fields.map((field, i) => ({ index: e.offset + i, field })));
+    return entries.flatMap((e) =>
+      e.fields
+        .map((field, i) => ({ index: e.offset + i, field }))
+        .filter((_, i) => qualifier.length > 0 || e.hidden?.has(i) !== true),
+    );
   }
 
   private suggest(name: string, fields: readonly Field[]): string {

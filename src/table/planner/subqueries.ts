@@ -3,29 +3,33 @@
  * become semi joins, their negations anti joins. `x NOT IN (SELECT y ...)` keeps SQL's
  * three-valued logic: a NULL on either side matches, so a subquery holding a NULL (or a NULL `x`
  * against a non-empty subquery) filters the row out, as `NOT IN` yields NULL there. Subqueries
- * that refer to columns of the outer query (correlated) are not supported yet.
+ * correlated in their WHERE clause are decorrelated (correlation.ts, subqueries-correlated.ts).
  */
 import { call, inputRef, literal, type RexNode } from "../expr/rex.ts";
 import type { Expr } from "../sql/ast-expr.ts";
 import type { Query } from "../sql/ast-query.ts";
 import { BOOLEAN, notNull, withNullability } from "../types/index.ts";
 import { childrenOf, collectAggregates } from "./bind-aggregate.ts";
-import { bindFrom, type QueryBinder } from "./bind-from.ts";
+import type { QueryBinder } from "./bind-from.ts";
 import { bindExpr, type ExprContext } from "./bind-expr.ts";
 import * as build from "./builders.ts";
 import type { BindContext } from "./context.ts";
 import { at, SqlPlanError } from "./errors.ts";
 import type { RelNode } from "./logical.ts";
+import { containsSubquery, isCorrelated, splitCorrelation } from "./correlation.ts";
+import { bindCorrelatedScalar, keyedSubquery } from "./subqueries-correlated.ts";
 
 /**
  * Scalar subqueries (`(SELECT MAX(x) FROM t)`) in `exprs` (not inside IN / EXISTS or other
  * subqueries): each is reduced to at most one row by SINGLE_VALUE (a run-time error when it has
  * more) and left-joined to `rel` on TRUE, so it adds one column — NULL when the subquery is
- * empty. Returns the widened relation and the column of each subquery.
+ * empty. A correlated one is joined on its correlation (see subqueries-correlated.ts). Returns
+ * the widened relation and the column of each subquery.
  */
 export function attachScalarSubqueries(
   exprs: readonly Expr[],
   input: RelNode,
+  outer: ExprContext,
   ctx: BindContext,
   bindQuery: QueryBinder,
 ): { rel: RelNode; refs: Map<Expr, RexNode> } {
@@ -43,6 +47,24 @@ export function attachScalarSubqueries(
   const refs = new Map<Expr, RexNode>();
   for (const e of found) {
     if (e.kind !== "subquery") continue;
+    const q = e.query;
+    if (q.kind === "select" && q.from !== undefined && q.where !== undefined) {
+      const corr = splitCorrelation({ ...q, from: q.from, where: q.where }, outer, ctx, bindQuery);
+      if (isCorrelated(corr)) {
+        const bound = bindCorrelatedScalar(
+          e,
+          { ...q, from: q.from },
+          corr,
+          rel,
+          outer,
+          ctx,
+          bindQuery,
+        );
+        refs.set(e, bound.ref);
+        rel = bound.rel;
+        continue;
+      }
+    }
     const sub = subquery(e.query, ctx, bindQuery, e.pos);
     if (sub.fields.length !== 1) {
       throw new SqlPlanError(
@@ -72,13 +94,7 @@ export function attachScalarSubqueries(
   return { rel, refs };
 }
 
-/** The conjuncts of `e` (`a AND b AND c` -> a, b, c). */
-export function splitConjuncts(e: Expr): Expr[] {
-  if (e.kind === "binary" && e.op === "AND") {
-    return [...splitConjuncts(e.left), ...splitConjuncts(e.right)];
-  }
-  return [e];
-}
+export { splitConjuncts } from "./correlation.ts";
 
 /**
  * If conjunct `c` is an IN / EXISTS subquery (possibly under NOT), the join of `rel` that
@@ -123,7 +139,7 @@ export function bindSubqueryConjunct(
   }
   if (containsSubquery(e)) {
     throw new SqlPlanError(
-      "Subqueries are supported only as IN / EXISTS conditions of a WHERE clause, joined by AND; scalar and correlated subqueries are not supported yet",
+      "IN / EXISTS subqueries are supported only as conditions of a WHERE clause joined by AND (not under OR or inside other expressions)",
       e.pos,
     );
   }
@@ -139,7 +155,8 @@ function trueLiteral(): RexNode {
  * equalities (`inner.col = outer.col`, conjuncts of the WHERE of a plain SELECT), those
  * conjuncts are taken out: the inner sides become extra output columns of the subquery (after
  * its first `keep` columns) and the equalities the join's correlation condition over the outer
- * row followed by the subquery's columns. Other references to the outer query are refused.
+ * row followed by the subquery's columns. Other conditions on the outer query go through the
+ * value generator (see `keyedSubquery`).
  */
 function decorrelate(
   q: Query,
@@ -153,49 +170,22 @@ function decorrelate(
   if (q.kind !== "select" || q.from === undefined || q.where === undefined) {
     return { sub: subquery(q, ctx, bindQuery, pos), correlation: null };
   }
-  const inner = bindFrom(q.from, ctx, bindQuery).scope;
-  const innerCtx: ExprContext = { scope: inner, clause: "WHERE clause", typeOf: ctx.typeOf };
-  const resolves = (x: Expr, c: ExprContext): boolean => {
-    try {
-      bindExpr(x, c);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  const local: Expr[] = [];
-  const pairs: { inner: Expr; outer: Expr }[] = [];
-  for (const c of splitConjuncts(q.where)) {
-    if (containsSubquery(c) || resolves(c, innerCtx)) {
-      local.push(c);
-      continue;
-    }
-    if (c.kind === "binary" && c.op === "=") {
-      if (resolves(c.left, innerCtx) && resolves(c.right, outer)) {
-        pairs.push({ inner: c.left, outer: c.right });
-        continue;
-      }
-      if (resolves(c.right, innerCtx) && resolves(c.left, outer)) {
-        pairs.push({ inner: c.right, outer: c.left });
-        continue;
-      }
-    }
-    throw new SqlPlanError(
-      "Correlated subqueries are supported when they refer to the outer query only through equalities (inner = outer) joined by AND in their WHERE clause",
-      c.pos,
-    );
-  }
-  if (pairs.length === 0) return { sub: subquery(q, ctx, bindQuery, pos), correlation: null };
+  const corr = splitCorrelation({ ...q, from: q.from, where: q.where }, outer, ctx, bindQuery);
+  if (!isCorrelated(corr)) return { sub: subquery(q, ctx, bindQuery, pos), correlation: null };
   if (
     q.groupBy !== undefined ||
     q.distinct ||
     collectAggregates(q.items.map((i) => i.expr)).length > 0
   ) {
     throw new SqlPlanError(
-      "Correlated subqueries with GROUP BY, DISTINCT or aggregates are not supported yet",
+      "Correlated EXISTS / IN subqueries with GROUP BY, DISTINCT or aggregates are not supported yet",
       pos,
     );
   }
+  if (corr.residual.length > 0) {
+    return keyedSubquery({ ...q, from: q.from }, keep, corr, outerRel, outer, ctx, bindQuery, pos);
+  }
+  const { local, pairs } = corr;
   const where = local.reduce<Expr | undefined>(
     (acc, c) =>
       acc === undefined ? c : { kind: "binary", pos: c.pos, op: "AND", left: acc, right: c },
@@ -224,16 +214,11 @@ function subquery(q: Query, ctx: BindContext, bindQuery: QueryBinder, pos: Expr[
       /not found in any table|Table '[^']*' not found/.test(err.message)
     ) {
       throw new SqlPlanError(
-        `${err.reason} (correlated subqueries are not supported yet)`,
+        `${err.reason} (a subquery may refer to the outer query only in its WHERE clause)`,
         err.line > 0 ? { line: err.line, column: err.column, offset: 0 } : pos,
         { cause: err },
       );
     }
     throw err;
   }
-}
-
-function containsSubquery(e: Expr): boolean {
-  if (e.kind === "exists" || e.kind === "inQuery" || e.kind === "quantified") return true;
-  return childrenOf(e).some(containsSubquery);
 }

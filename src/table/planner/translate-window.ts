@@ -1,7 +1,9 @@
 /**
  * Translation of a {@link WindowNode} onto the OVER runtime operator (`runtime/over.ts`): the
  * partition key, the ORDER BY comparator (with the numeric key of RANGE offset frames) and one
- * runtime call per window call. OVER on unbounded input is refused here, when the plan is made.
+ * runtime call per window call. In streaming mode, aggregates ordered by a time attribute run as
+ * a streaming OVER aggregation (translate-over-stream.ts); other OVER calls need bounded input
+ * and are refused on unbounded input here, when the plan is made.
  */
 import type { DataStream } from "../../api/datastream.ts";
 import { aggFunctionByName } from "../runtime/aggregates-stats.ts";
@@ -10,16 +12,25 @@ import type { Row } from "../runtime/row.ts";
 import { isBoundedStream } from "../runtime/sort-limit.ts";
 import { partitionKey, partitionKey1 } from "../runtime/value-keys.ts";
 import { compareValues } from "../types/index.ts";
+import { Timestamp } from "../types/timestamp.ts";
+import { resolveBatch } from "../runtime/execution.ts";
 import { SqlPlanError } from "./errors.ts";
+import { streamOverRefusal, translateStreamOver } from "./translate-over-stream.ts";
 import { rowComparator } from "./row-compare.ts";
 import type { WindowCall, WindowNode } from "./logical.ts";
 
 /** The operator computing `rel` over `input` (the translated stream of `rel.input`). */
 export function translateWindow(rel: WindowNode, input: DataStream<Row>): DataStream<Row> {
-  if (!isBoundedStream(input)) {
-    throw new SqlPlanError(
-      "OVER window functions are supported only on bounded input (streaming OVER aggregations over a time attribute are not supported yet); run the query on bounded tables",
-    );
+  if (!resolveBatch([input])) {
+    // Streaming mode: an aggregate over a time attribute runs as it does in Flink; anything
+    // else waits for the end of bounded input, and is refused on unbounded input.
+    const refusal = streamOverRefusal(rel);
+    if (refusal === null) return translateStreamOver(rel, input);
+    if (!isBoundedStream(input)) {
+      throw new SqlPlanError(
+        `OVER window functions are supported only on bounded input, or as a streaming OVER aggregation: ${refusal}`,
+      );
+    }
   }
   const fields = rel.input.fields;
   const keys = rel.partitionKeys.map((k) => k + 1);
@@ -53,6 +64,8 @@ function toNumber(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
+  // A TIMESTAMP key of a RANGE frame with an INTERVAL offset: epoch milliseconds.
+  if (v instanceof Timestamp) return v.millis + v.nanos / 1e6;
   return Number(String(v));
 }
 

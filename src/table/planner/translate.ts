@@ -21,16 +21,30 @@ import type { AggCall as RuntimeAggCall } from "../runtime/agg-calls.ts";
 import { groupAggregate } from "../runtime/group-aggregate.ts";
 import type { MiniBatchSettings } from "../runtime/mini-batch-aggregate.ts";
 import { crossJoin, join } from "../runtime/join.ts";
+import { intervalJoin } from "../runtime/interval-join.ts";
 import type { Row } from "../runtime/row.ts";
 import { antiJoin, semiJoin } from "../runtime/semi-join.ts";
-import { except, intersect, unionAll } from "../runtime/set-ops.ts";
+import { except, intersect, unionAllAt } from "../runtime/set-ops.ts";
 import { isBoundedStream, limit, sortLimit } from "../runtime/sort-limit.ts";
 import { fromValues } from "../runtime/values.ts";
 import { commonType, compareValues, typesEqual, type LogicalType } from "../types/index.ts";
 import { SqlPlanError } from "./errors.ts";
 import { rowComparator } from "./row-compare.ts";
 import { translateWindow } from "./translate-window.ts";
+import { translateScan, usesCurrentWatermark, watermarkCalc } from "./translate-watermark.ts";
+import { translateRank } from "./translate-rank.ts";
+import { changelogModeOf } from "./changelog.ts";
+import { intervalJoinSpec } from "./interval-join.ts";
+import { translateCorrelate } from "./translate-correlate.ts";
+import { translateExpand, withEmptyGroupingSets } from "./translate-expand.ts";
 import type { AggregateNode, JoinNode, RelNode, ScanSource, SortNode } from "./logical.ts";
+import { translateWindowAggregate, translateWindowTvf } from "./translate-window-tvf.ts";
+import { isWindowAggregate } from "./changelog.ts";
+import { windowEndField } from "./window-bounds.ts";
+import { fusableWindow } from "./window-tvf.ts";
+import { windowAggregate } from "../runtime/window-aggregate.ts";
+import { resolveBatch } from "../runtime/execution.ts";
+import { translateTemporalJoin, type LookupSourceSetup } from "./translate-temporal-join.ts";
 
 /** What translation needs besides the plan. */
 export interface TranslateContext {
@@ -41,8 +55,12 @@ export interface TranslateContext {
   readonly compile: CompileOptions;
   /** Mini-batch settings of streaming group aggregations, or undefined (a change per row). */
   readonly miniBatch?: MiniBatchSettings;
+  /** `table.exec.state.ttl` in ms (0 or absent: state kept forever). */
+  readonly stateTtl?: number;
   /** An aggregation whose consumer applies changes by key: it emits no `-U` (upsert.ts). */
   readonly upsertAggregate?: AggregateNode;
+  /** Creates the lookup source of a lookup join's table (by physical key columns). */
+  readonly lookup?: (source: ScanSource, keys: readonly number[]) => LookupSourceSetup;
 }
 
 /**
@@ -63,13 +81,20 @@ function keep<T extends DataStream<Row>>(
 export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> {
   switch (rel.kind) {
     case "scan":
-      return ctx.source(rel.source, rel.projection);
+      return translateScan(
+        rel,
+        (projection) => ctx.source(rel.source, projection),
+        ctx.compile,
+        ctx.env.getConfig().runtimeMode === "BATCH",
+      );
     case "values": {
       const rows = rel.rows.map((r) => compileProjection(r, 0, ctx.compile)([0]));
       return fromValues(ctx.env, rows, { name: "Values" });
     }
     case "filter": {
       const input = translate(rel.input, ctx);
+      if (usesCurrentWatermark(rel.condition))
+        return watermarkCalc(input, null, rel.condition, rel.input.fields.length, ctx.compile);
       const f = compileFilter(rel.condition, rel.input.fields.length, {
         ...ctx.compile,
         name: "where",
@@ -81,6 +106,8 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
       if (rel.input.kind === "filter") {
         // Filter and projection compiled into one function.
         const input = translate(rel.input.input, ctx);
+        if (usesCurrentWatermark(rel.input.condition, ...rel.exprs))
+          return watermarkCalc(input, rel.exprs, rel.input.condition, arity, ctx.compile);
         const calc = compileCalc(rel.exprs, rel.input.condition, arity, {
           ...ctx.compile,
           name: "calc",
@@ -96,28 +123,40 @@ export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> 
         );
       }
       const input = translate(rel.input, ctx);
+      if (usesCurrentWatermark(...rel.exprs))
+        return watermarkCalc(input, rel.exprs, null, arity, ctx.compile);
       const p = compileProjection(rel.exprs, arity, { ...ctx.compile, name: "select" });
       return keep(input.map((row: Row) => p(row)).name("Calc"), input);
     }
     case "aggregate":
-      return translateAggregate(rel, ctx);
+      return withEmptyGroupingSets(rel, translateAggregate(rel, ctx));
+    case "expand":
+      return translateExpand(rel, translate(rel.input, ctx), ctx.compile);
     case "join":
       return translateJoin(rel, ctx);
     case "union": {
-      const [first, ...others] = rel.inputs.map((i) => translate(i, ctx));
-      return unionAll(first!, ...others);
+      const inputs = rel.inputs.map((i) => translate(i, ctx));
+      return unionAllAt(ctx.env.getParallelism(), inputs);
     }
     case "setop": {
       const l = translate(rel.left, ctx);
       const r = translate(rel.right, ctx);
       return rel.op === "INTERSECT"
-        ? intersect(l, r, { all: rel.all })
-        : except(l, r, { all: rel.all });
+        ? intersect(l, r, { all: rel.all, stateTtl: ctx.stateTtl ?? 0 })
+        : except(l, r, { all: rel.all, stateTtl: ctx.stateTtl ?? 0 });
     }
     case "sort":
       return translateSort(rel, ctx);
     case "window":
       return translateWindow(rel, translate(rel.input, ctx));
+    case "correlate":
+      return translateCorrelate(rel, translate(rel.input, ctx), ctx.compile);
+    case "rank":
+      return translateRank(rel, translate(rel.input, ctx), ctx.stateTtl ?? 0);
+    case "windowTvf":
+      return translateWindowTvf(rel, translate(rel.input, ctx));
+    case "temporalJoin":
+      return translateTemporalJoin(rel, ctx, translate);
   }
 }
 
@@ -134,9 +173,23 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
   let input: DataStream<Row>;
   let exprOf: (i: number) => RexNode;
   let arity: number;
+  const fused = fusableWindow(rel);
   if (pre !== null) {
     const below = pre.input;
-    if (below.kind === "filter") {
+    if (fused !== null) {
+      // A window aggregation assigning the windows itself: it reads the TVF's input rows.
+      input = translate(fused.tvf.input, ctx);
+      if (fused.filter !== null) {
+        const f = compileFilter(fused.filter, fused.tvf.input.fields.length, {
+          ...ctx.compile,
+          name: "where",
+        });
+        input = keep(input.filter(f).name("Where"), input);
+      }
+    } else if (below.kind === "filter" && usesCurrentWatermark(below.condition)) {
+      const arity = below.input.fields.length;
+      input = watermarkCalc(translate(below.input, ctx), null, below.condition, arity, ctx.compile);
+    } else if (below.kind === "filter") {
       input = translate(below.input, ctx);
       const f = compileFilter(below.condition, below.input.fields.length, {
         ...ctx.compile,
@@ -178,12 +231,21 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
     };
   });
   if (rel.groupKeys.length === 0)
-    return groupAggregate(input, { aggs, name: "GlobalGroupAggregate" });
+    return groupAggregate(input, {
+      aggs,
+      name: "GlobalGroupAggregate",
+      stateTtl: ctx.stateTtl ?? 0,
+    });
   const keys = rel.groupKeys.map((k) => reader(exprOf(k), "groupKey"));
   const keyOf =
     keys.length === 1
       ? ((k0) => (row: Row) => [k0(row)])(keys[0]!)
       : (row: Row) => keys.map((k) => k(row));
+  if (fused !== null) return translateWindowAggregate(rel, fused.tvf, exprOf, reader, aggs, input);
+  if (isWindowAggregate(rel) && !resolveBatch([input])) {
+    const windowEnd = reader(exprOf(windowEndField(rel)), "windowEnd");
+    return windowAggregate(input, { keyOf, windowEnd, aggs, keyCount: keys.length });
+  }
   return groupAggregate(input, {
     keyOf,
     ...(keys.length === 1 ? { singleKeyOf: keys[0]! } : {}),
@@ -191,6 +253,7 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
     keyCount: keys.length,
     ...(ctx.upsertAggregate === rel ? { generateUpdateBefore: false } : {}),
     name: "GroupAggregate",
+    stateTtl: ctx.stateTtl ?? 0,
     ...(ctx.miniBatch !== undefined ? { miniBatch: ctx.miniBatch } : {}),
   });
 }
@@ -286,17 +349,46 @@ function translateJoin(rel: JoinNode, ctx: TranslateContext): DataStream<Row> {
       leftKey: keyFn(k.left, la, ctx),
       rightKey: keyFn(k.right, ra, ctx),
       nullSafe: k.nullSafe,
+      stateTtl: ctx.stateTtl ?? 0,
       ...(condition ? { condition } : {}),
     };
     return rel.joinType === "SEMI"
       ? semiJoin(left, right, options)
       : antiJoin(left, right, options);
   }
+  const interval = streamingIntervalJoin(rel, ctx);
+  if (interval !== null) {
+    // Interval join: rows expire by watermark; without an equi-key, one subtask. The bounds are
+    // checked on milliseconds: only the other conjuncts remain to evaluate.
+    const { covered, ...bounds } = interval;
+    const rest = k.residual === null ? [] : splitAnd(k.residual).filter((c) => !covered.has(c));
+    const condition =
+      rest.length === 0
+        ? undefined
+        : compileJoinCondition(
+            rest.reduce((a, b) => call("AND", [a, b])),
+            la,
+            ra,
+            { ...ctx.compile, name: "joinCondition" },
+          );
+    const op = intervalJoin(left, right, {
+      type: rel.joinType as "INNER" | "LEFT" | "RIGHT" | "FULL",
+      leftKey: keyFn(k.left, la, ctx),
+      rightKey: keyFn(k.right, ra, ctx),
+      nullSafe: k.nullSafe,
+      leftArity: la,
+      rightArity: ra,
+      ...(condition ? { condition } : {}),
+      ...bounds,
+    });
+    return k.left.length === 0 ? op.setParallelism(1) : op;
+  }
   if (k.left.length === 0) {
     return crossJoin(left, right, {
       type: rel.joinType,
       leftArity: la,
       rightArity: ra,
+      stateTtl: ctx.stateTtl ?? 0,
       ...(condition ? { condition } : {}),
     });
   }
@@ -307,8 +399,19 @@ function translateJoin(rel: JoinNode, ctx: TranslateContext): DataStream<Row> {
     nullSafe: k.nullSafe,
     leftArity: la,
     rightArity: ra,
+    stateTtl: ctx.stateTtl ?? 0,
     ...(condition ? { condition } : {}),
   });
+}
+
+/** The interval join bounds of `rel` when it runs as one (streaming, insert-only inputs), or null. */
+function streamingIntervalJoin(rel: JoinNode, ctx: TranslateContext) {
+  if (ctx.env.getConfig().runtimeMode === "BATCH") return null;
+  const spec = intervalJoinSpec(rel);
+  if (spec === null) return null;
+  if (changelogModeOf(rel.left, false) !== "I" || changelogModeOf(rel.right, false) !== "I")
+    return null;
+  return spec;
 }
 
 function translateSort(rel: SortNode, ctx: TranslateContext): DataStream<Row> {
@@ -317,7 +420,7 @@ function translateSort(rel: SortNode, ctx: TranslateContext): DataStream<Row> {
   if (rel.keys.length === 0) return limit(input, { offset: rel.offset, fetch });
   if (!isBoundedStream(input)) {
     throw new SqlPlanError(
-      "ORDER BY on an unbounded input is not supported (sort a bounded table, or use a time attribute and Top-N in a later version)",
+      "ORDER BY on an unbounded input is not supported without a LIMIT (ORDER BY ... LIMIT n runs as a Top-N with an updating result); sort a bounded table instead",
     );
   }
   const compare = rowComparator(rel.keys, rel.input.fields);

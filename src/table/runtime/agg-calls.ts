@@ -9,6 +9,8 @@ import { formatRow, formatValue, type Row, type RowKind } from "./row.ts";
 import { hashableValue, valuesEqual } from "./value-keys.ts";
 import { compileAggregation, type CompiledAggregation } from "./agg-codegen.ts";
 
+export { EMPTY_GROUP } from "./agg-codegen.ts";
+
 /** One aggregate call: `fn(DISTINCT arg(row)) FILTER (WHERE filter(row))`. */
 export interface AggCall {
   /** The aggregate function. */
@@ -31,7 +33,10 @@ export interface GroupAcc {
   k: unknown[];
   /** Number of rows in the group (accumulated minus retracted). */
   n: number;
-  /** One accumulator per call. */
+  /**
+   * The calls' accumulators as one flat array of slots (agg-codegen.ts): a call with inline code
+   * has slots of its own (SUM: sum and count), any other its accumulator in one slot.
+   */
   a: unknown[];
   /** Per call, the count of each distinct value (DISTINCT calls only; null otherwise). */
   d: (Map<unknown, number> | null)[];
@@ -69,11 +74,12 @@ export class Aggregation {
       (g, i, v, delta, row) => this.distinctStep(g, i, v, delta, row),
       valuesEqual,
     );
+    this.create = this.compiled.create;
+    this.values = this.compiled.values;
     this.accumulate = this.compiled.accumulate;
     this.retract = this.compiled.retract;
     this.output = this.compiled.output;
-    this.snapshot = this.compiled.snapshot;
-    this.sameResults = this.compiled.sameResults;
+    this.update = this.compiled.update;
     this.rowOf = this.compiled.rowOf;
   }
 
@@ -83,14 +89,7 @@ export class Aggregation {
   }
 
   /** A new, empty group with key values `key`. */
-  create(key: unknown[]): GroupAcc {
-    return {
-      k: key,
-      n: 0,
-      a: this.calls.map((c) => c.fn.createAccumulator()),
-      d: this.calls.map((c) => (c.distinct ? new Map<unknown, number>() : null)),
-    };
-  }
+  readonly create: (key: unknown[]) => GroupAcc;
 
   /** Adds `row` to group `g`. */
   readonly accumulate: (g: GroupAcc, row: Row) => void;
@@ -101,13 +100,14 @@ export class Aggregation {
   /** The output row of group `g`: `[kind, ...key values, ...results]`. */
   readonly output: (g: GroupAcc, kind: RowKind) => Row;
 
-  /** Writes the results of group `g` into `into` (a scratch array, reused). */
-  readonly snapshot: (g: GroupAcc, into: unknown[]) => void;
+  /**
+   * Adds (`add`) or removes `row` in group `g`, which has rows: writes the results before the row
+   * into `snap` (a reused scratch array), and returns the new output row (`+U`), null when the
+   * results did not change, or {@link EMPTY_GROUP} when the group has no rows left.
+   */
+  readonly update: (g: GroupAcc, row: Row, add: boolean, snap: unknown[]) => Row | null;
 
-  /** Whether output row `row` of group `g` holds the results `snap` of a {@link snapshot}. */
-  readonly sameResults: (g: GroupAcc, row: Row, snap: readonly unknown[]) => boolean;
-
-  /** The output row of group `g` with the results `snap` (of an earlier {@link snapshot}). */
+  /** The output row of group `g` with the results `snap` (written by {@link update}). */
   readonly rowOf: (g: GroupAcc, snap: readonly unknown[], kind: RowKind) => Row;
 
   /** Counts DISTINCT value `v` of call `i` up or down; whether the function must see it. */
@@ -135,11 +135,7 @@ export class Aggregation {
   }
 
   /** The results of the calls for group `g`. */
-  values(g: GroupAcc): unknown[] {
-    const out = new Array<unknown>(this.calls.length);
-    for (let i = 0; i < this.calls.length; i++) out[i] = this.calls[i]!.fn.getValue(g.a[i]);
-    return out;
-  }
+  readonly values: (g: GroupAcc) => unknown[];
 
   private distinctKey(c: AggCall, v: unknown): DistinctMapKey {
     return keyToMapKey(c.distinctKey !== undefined ? c.distinctKey(v) : hashableValue(v));

@@ -10,6 +10,7 @@
  * never drifts and nothing overflows in between; the formula is then applied once, as Flink does.
  * The standard deviation is the square root (a double) cast back to the result type.
  */
+import { lookupUserAggregate, userAggFunction } from "./user-functions.ts";
 import { doubleToIntegral, narrowIntegral, normalizeInt64 } from "../types/bigint-math.ts";
 import { Decimal } from "../types/decimal.ts";
 import type { DecimalType, LogicalType } from "../types/logical-type.ts";
@@ -197,7 +198,10 @@ export function aggFunctionByName(
       return lastValue();
     case "SINGLE_VALUE":
       return singleValue();
-    default:
+    default: {
+      const user = lookupUserAggregate(upper);
+      if (user !== undefined) return userAggFunction(user);
       throw new TableRuntimeError(`unknown aggregate function ${upper}`);
+    }
   }
 }

@@ -8,6 +8,7 @@
  * precedes the final watermark downstream, so the next such operator sees it first.
  */
 import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
+import { StateTtlConfig } from "../../api/state.ts";
 import { SourceTransformation, type Transformation } from "../../api/transformations.ts";
 import { TableRuntimeError } from "./errors.ts";
 import { registerSqlValueTypes } from "./value-types.ts";
@@ -39,6 +40,27 @@ export interface OperatorOptions {
    * source upstream of the operator is bounded). The planner passes it explicitly.
    */
   readonly batch?: boolean;
+  /**
+   * Time-to-live of the operator's per-key state in ms of processing time (`table.exec.state.ttl`):
+   * a key's state not written for that long is gone (0 or absent: forever).
+   */
+  readonly stateTtl?: number;
+}
+
+/**
+ * `descriptor` with the time-to-live of `stateTtl` ms (Flink's SQL state TTL: restarted on
+ * creation and writes, expired values never returned), unchanged when `stateTtl` is 0 or absent.
+ */
+export function withStateTtl<D extends { enableTimeToLive(c: StateTtlConfig): void }>(
+  descriptor: D,
+  stateTtl: number | undefined,
+): D {
+  if (stateTtl !== undefined && stateTtl > 0) {
+    descriptor.enableTimeToLive(
+      StateTtlConfig.newBuilder(stateTtl).updateTtlOnCreateAndWrite().neverReturnExpired().build(),
+    );
+  }
+  return descriptor;
 }
 
 /** Applies name, uid and parallelism to an operator, and registers the SQL value classes. */

@@ -25,7 +25,8 @@ import {
   type KeyedProcessContext,
 } from "../../api/functions.ts";
 import { ValueStateDescriptor, type ValueState } from "../../api/state.ts";
-import { Aggregation, type AggCall, type GroupAcc } from "./agg-calls.ts";
+import { holdsValueByReference } from "../../runtime/state/heap-raw-states.ts";
+import { Aggregation, EMPTY_GROUP, type AggCall, type GroupAcc } from "./agg-calls.ts";
 import { TableRuntimeError } from "./errors.ts";
 import {
   END_OF_INPUT_TIME,
@@ -33,6 +34,7 @@ import {
   isMarker,
   resolveBatch,
   withEndMarker,
+  withStateTtl,
   type OperatorOptions,
 } from "./execution.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, rowFields, type Row } from "./row.ts";
@@ -85,9 +87,13 @@ export interface GroupSettings {
 export class GroupAggregateFunction extends KeyedProcessFunction<unknown, Row, Row> {
   private readonly agg: Aggregation;
   private readonly s: GroupSettings;
+  /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
+  stateTtl = 0;
   private state!: ValueState<GroupAcc>;
   /** The results of the current group before the current row (reused for every row). */
   private readonly prev: unknown[] = [];
+  /** Whether the state holds the group by reference (changed in place, no write-back needed). */
+  private byReference = false;
 
   /** Creates the function for the given calls and settings. */
   constructor(agg: Aggregation, settings: GroupSettings) {
@@ -99,14 +105,15 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, Row, R
   /** Registers the group state (restored groups keep their accumulators). */
   override open(): void {
     this.state = this.getRuntimeContext().getState(
-      new ValueStateDescriptor<GroupAcc>(GROUP_STATE_NAME),
+      withStateTtl(new ValueStateDescriptor<GroupAcc>(GROUP_STATE_NAME), this.stateTtl),
     );
+    this.byReference = holdsValueByReference(this.state);
   }
 
   /** Accumulates or retracts one row and emits the group's change (STREAMING). */
   processElement(row: Row, ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
     const s = this.s;
-    if (isMarker(row)) {
+    if (s.global && isMarker(row)) {
       if (this.state.value() === null) this.state.update(this.agg.create([]));
       ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
       return;
@@ -123,28 +130,28 @@ export class GroupAggregateFunction extends KeyedProcessFunction<unknown, Row, R
       g = this.agg.create(s.keyOf(row));
     }
     const agg = this.agg;
-    const prev = this.prev;
-    if (!s.batch && !isNew) agg.snapshot(g, prev);
-    if (isAccumulate(kind)) agg.accumulate(g, row);
-    else agg.retract(g, row);
-    if (s.batch) {
-      if (g.n === 0 && !s.global) this.state.clear();
-      else this.state.update(g);
-      if (isNew) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
-      return;
-    }
-    if (g.n === 0) {
-      this.state.clear();
-      if (!isNew) out.collect(agg.rowOf(g, prev, RowKind.DELETE));
-      return;
-    }
-    this.state.update(g);
-    if (isNew) {
+    if (s.batch || isNew) {
+      if (isAccumulate(kind)) agg.accumulate(g, row);
+      else agg.retract(g, row);
+      if (s.batch) {
+        if (g.n === 0 && !s.global) this.state.clear();
+        else if (isNew || !this.byReference) this.state.update(g);
+        if (isNew) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
+        return;
+      }
+      this.state.update(g);
       out.collect(agg.output(g, RowKind.INSERT));
       return;
     }
-    const next = agg.output(g, RowKind.UPDATE_AFTER);
-    if (agg.sameResults(g, next, prev)) return;
+    const prev = this.prev;
+    const next = agg.update(g, row, isAccumulate(kind), prev);
+    if (next === EMPTY_GROUP) {
+      this.state.clear();
+      out.collect(agg.rowOf(g, prev, RowKind.DELETE));
+      return;
+    }
+    if (!this.byReference) this.state.update(g);
+    if (next === null) return;
     if (s.updateBefore) out.collect(agg.rowOf(g, prev, RowKind.UPDATE_BEFORE));
     out.collect(next);
   }
@@ -193,6 +200,7 @@ export function groupAggregate(
         updateBefore: options.generateUpdateBefore ?? true,
         place: name,
       });
+  fn.stateTtl = batch ? 0 : (options.stateTtl ?? 0);
   const input = global && batch ? withEndMarker(stream) : stream;
   const single = options.singleKeyOf;
   const keyed = global

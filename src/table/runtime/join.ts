@@ -37,6 +37,7 @@ import {
   badRow,
   configure,
   resolveBatch,
+  withStateTtl,
   type OperatorOptions,
 } from "./execution.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, withKind, type Row } from "./row.ts";
@@ -106,6 +107,8 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
   private readonly s: JoinSettings;
   private left!: MapState<unknown, JoinEntry>;
   private right!: MapState<unknown, JoinEntry>;
+  /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
+  stateTtl = 0;
 
   /** Creates the function. */
   constructor(settings: JoinSettings) {
@@ -116,9 +119,12 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
   /** Registers both sides' state. */
   override open(): void {
     const ctx = this.getRuntimeContext();
-    this.left = ctx.getMapState(new MapStateDescriptor<unknown, JoinEntry>(JOIN_STATE_NAMES.left));
+    const ttl = this.stateTtl;
+    this.left = ctx.getMapState(
+      withStateTtl(new MapStateDescriptor<unknown, JoinEntry>(JOIN_STATE_NAMES.left), ttl),
+    );
     this.right = ctx.getMapState(
-      new MapStateDescriptor<unknown, JoinEntry>(JOIN_STATE_NAMES.right),
+      withStateTtl(new MapStateDescriptor<unknown, JoinEntry>(JOIN_STATE_NAMES.right), ttl),
     );
   }
 
@@ -293,13 +299,15 @@ export function join(
 ): SingleOutputStreamOperator<Row> {
   const name = options.name ?? `${options.type}Join`;
   const s = joinSettings(options, resolveBatch([left, right], options.batch), name);
+  const fn = new JoinFunction(s);
+  fn.stateTtl = s.batch ? 0 : (options.stateTtl ?? 0);
   const op = left
     .connect(right)
     .keyBy(
       (r: Row) => partitionKey(s.leftKey(r)),
       (r: Row) => partitionKey(s.rightKey(r)),
     )
-    .process<Row>(new JoinFunction(s));
+    .process<Row>(fn);
   return configure(op, options, name);
 }
 

@@ -21,7 +21,8 @@ import {
 } from "../../api/state.ts";
 import type { Aggregation, GroupAcc } from "./agg-calls.ts";
 import { TableRuntimeError } from "./errors.ts";
-import { END_OF_INPUT_TIME } from "./execution.ts";
+import { END_OF_INPUT_TIME, withStateTtl } from "./execution.ts";
+import { holdsValueByReference } from "../../runtime/state/heap-raw-states.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, sameFields, withKind, type Row } from "./row.ts";
 
 /** Mini-batch settings. */
@@ -55,6 +56,10 @@ export class MiniBatchGroupAggregateFunction
   private readonly stateName: string;
   /** Rows in the current batch. */
   private rows = 0;
+  /** Whether the state holds a group by reference (changed in place, no write-back needed). */
+  private byReference = false;
+  /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
+  stateTtl = 0;
 
   /** Creates the function (state name `stateName`, shared with the per-row version). */
   constructor(
@@ -75,8 +80,9 @@ export class MiniBatchGroupAggregateFunction
   /** Registers the group state. */
   override open(): void {
     this.state = this.getRuntimeContext().getState(
-      new ValueStateDescriptor<GroupAcc>(this.stateName),
+      withStateTtl(new ValueStateDescriptor<GroupAcc>(this.stateName), this.stateTtl),
     );
+    this.byReference = holdsValueByReference(this.state);
   }
 
   /** Nothing to restore: a batch never spans a checkpoint. */
@@ -113,11 +119,12 @@ export class MiniBatchGroupAggregateFunction
         timers.registerEventTimeTimer(END_OF_INPUT_TIME);
       }
     }
+    const stored = g.n > 0;
     if (isAccumulate(kind)) this.agg.accumulate(g, row);
     else this.agg.retract(g, row);
     t.g = g;
     if (g.n === 0) this.state.clear();
-    else this.state.update(g);
+    else if (!stored || !this.byReference) this.state.update(g);
     if (++this.rows >= this.settings.size) this.flush();
   }
 

@@ -172,7 +172,8 @@ function slide(
   for (let i = 0; i < rows.length; i++) {
     const from = Math.min(lo[i]!, rows.length);
     const to = Math.min(Math.max(from, hi[i]! + 1), rows.length);
-    if (from < a || to < b) {
+    // A function that cannot retract starts over when rows leave its frame.
+    if (from < a || to < b || (from > a && !agg.retractable)) {
       acc = agg.createAccumulator();
       a = b = from;
     }

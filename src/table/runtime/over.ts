@@ -7,7 +7,8 @@
  * the ORDER BY comparator (stably: ties keep their arrival order), every call is computed over
  * it (over-functions.ts) and each row is emitted once as `+I` with the results appended. Both
  * modes behave the same; unbounded input is refused ({@link unboundedOverError}), since the
- * partition is never complete there (streaming OVER with time attributes is a later issue).
+ * partition is never complete there (streaming OVER aggregations over a time attribute run on
+ * `over-stream.ts` instead).
  */
 import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
 import {
@@ -29,7 +30,8 @@ export type { FrameBound, OverCall, OverFrame, OverOrder } from "./over-function
 export function unboundedOverError(place = "OVER"): UnsupportedPlanError {
   return new UnsupportedPlanError(
     `${place}: OVER window functions need bounded input (every partition is complete only at ` +
-      `the end of input); streaming OVER aggregations with a time attribute are not supported yet`,
+      `the end of input); on unbounded input, only aggregates ordered by a time attribute run ` +
+      `(as a streaming OVER aggregation)`,
   );
 }
 

@@ -19,7 +19,13 @@ import {
 } from "../../api/functions.ts";
 import { MapStateDescriptor, type MapState } from "../../api/state.ts";
 import { TableRuntimeError } from "./errors.ts";
-import { END_OF_INPUT_TIME, configure, resolveBatch, type OperatorOptions } from "./execution.ts";
+import {
+  END_OF_INPUT_TIME,
+  configure,
+  resolveBatch,
+  withStateTtl,
+  type OperatorOptions,
+} from "./execution.ts";
 import { unmatchableKey, type JoinEntry } from "./join.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, withKind, type Row } from "./row.ts";
 import { partitionKey, rowIdentity } from "./value-keys.ts";
@@ -62,6 +68,8 @@ export class SemiJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, 
   private readonly s: SemiSettings;
   private left!: MapState<unknown, JoinEntry>;
   private right!: MapState<unknown, JoinEntry>;
+  /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
+  stateTtl = 0;
 
   /** Creates the function. */
   constructor(settings: SemiSettings) {
@@ -73,10 +81,16 @@ export class SemiJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, 
   override open(): void {
     const ctx = this.getRuntimeContext();
     this.left = ctx.getMapState(
-      new MapStateDescriptor<unknown, JoinEntry>(SEMI_JOIN_STATE_NAMES.left),
+      withStateTtl(
+        new MapStateDescriptor<unknown, JoinEntry>(SEMI_JOIN_STATE_NAMES.left),
+        this.stateTtl,
+      ),
     );
     this.right = ctx.getMapState(
-      new MapStateDescriptor<unknown, JoinEntry>(SEMI_JOIN_STATE_NAMES.right),
+      withStateTtl(
+        new MapStateDescriptor<unknown, JoinEntry>(SEMI_JOIN_STATE_NAMES.right),
+        this.stateTtl,
+      ),
     );
   }
 
@@ -183,13 +197,15 @@ function semiOrAnti(
     batch: resolveBatch([left, right], options.batch),
     place: name,
   };
+  const fn = new SemiJoinFunction(s);
+  fn.stateTtl = s.batch ? 0 : (options.stateTtl ?? 0);
   const op = left
     .connect(right)
     .keyBy(
       (r: Row) => partitionKey(s.leftKey(r)),
       (r: Row) => partitionKey(s.rightKey(r)),
     )
-    .process<Row>(new SemiJoinFunction(s));
+    .process<Row>(fn);
   return configure(op, options, name);
 }
 

@@ -16,13 +16,41 @@ import {
 } from "../../api/functions.ts";
 import { ValueStateDescriptor, type ValueState } from "../../api/state.ts";
 import { TableRuntimeError } from "./errors.ts";
-import { END_OF_INPUT_TIME, configure, resolveBatch, type OperatorOptions } from "./execution.ts";
+import {
+  END_OF_INPUT_TIME,
+  configure,
+  resolveBatch,
+  withStateTtl,
+  type OperatorOptions,
+} from "./execution.ts";
 import { RowKind, formatRow, isAccumulate, kindOf, withKind, type Row } from "./row.ts";
 import { hashableValue } from "./value-keys.ts";
 
 /** UNION ALL: every row of every input (a stream union; row kinds pass through). */
 export function unionAll(first: DataStream<Row>, ...others: DataStream<Row>[]): DataStream<Row> {
   return first.union(...others);
+}
+
+/**
+ * UNION ALL whose inputs all run at `parallelism`, so that a row-wise consumer of the union
+ * (which runs at the default parallelism) reads each input forward: an input at another
+ * parallelism (a global aggregate or join at 1) first moves there hashed by the whole row, which
+ * keeps the changes of each row in order — a rebalance would let a `-D` overtake its `+I`.
+ */
+export function unionAllAt(
+  parallelism: number,
+  inputs: readonly DataStream<Row>[],
+): DataStream<Row> {
+  const aligned = inputs.map((s) => {
+    const p = s.getParallelism();
+    if (p <= 0 || p === parallelism) return s;
+    return s
+      .keyBy(rowFieldsKey)
+      .map((r: Row) => r)
+      .name("Exchange")
+      .setParallelism(parallelism);
+  });
+  return unionAll(aligned[0]!, ...aligned.slice(1));
 }
 
 /** The set operations keyed by the whole row. */
@@ -54,6 +82,8 @@ export class SetOpFunction extends KeyedProcessFunction<unknown, SideRow, Row> {
   private readonly batch: boolean;
   private readonly place: string;
   private state!: ValueState<SetOpEntry>;
+  /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
+  stateTtl = 0;
 
   /** Creates the function. */
   constructor(kind: SetOpKind, batch: boolean, place: string) {
@@ -66,7 +96,7 @@ export class SetOpFunction extends KeyedProcessFunction<unknown, SideRow, Row> {
   /** Registers the per-row counts. */
   override open(): void {
     this.state = this.getRuntimeContext().getState(
-      new ValueStateDescriptor<SetOpEntry>("sql-set-op"),
+      withStateTtl(new ValueStateDescriptor<SetOpEntry>("sql-set-op"), this.stateTtl),
     );
   }
 
@@ -119,13 +149,15 @@ function setOp(
 ): SingleOutputStreamOperator<Row> {
   const name = options.name ?? kind.replace("_", " ");
   const batch = resolveBatch([left, right], options.batch);
-  const tagged = left
-    .map((r: Row): SideRow => [0, r])
-    .name(`${name} (left)`)
-    .union(right.map((r: Row): SideRow => [1, r]).name(`${name} (right)`));
-  const op = tagged
-    .keyBy((t: SideRow) => rowFieldsKey(t[1]))
-    .process<Row>(new SetOpFunction(kind, batch, name));
+  // The tags run at their input's parallelism: a rebalance could reorder a row's changes.
+  const tag = (s: DataStream<Row>, side: 0 | 1, what: string) => {
+    const op = s.map((r: Row): SideRow => [side, r]).name(`${name} (${what})`);
+    return s.getParallelism() > 0 ? op.setParallelism(s.getParallelism()) : op;
+  };
+  const tagged = tag(left, 0, "left").union(tag(right, 1, "right"));
+  const fn = new SetOpFunction(kind, batch, name);
+  fn.stateTtl = batch ? 0 : (options.stateTtl ?? 0);
+  const op = tagged.keyBy((t: SideRow) => rowFieldsKey(t[1])).process<Row>(fn);
   return configure(op, options, name);
 }
 

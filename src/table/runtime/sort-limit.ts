@@ -5,8 +5,8 @@
  * in MapState (row -> copies, arrival number; retractions remove copies), and at the end of
  * input sorts it (stably: ties keep their arrival order), cuts OFFSET/FETCH and emits `+I` rows
  * in order. Its output has parallelism 1; keep what follows at parallelism 1 to keep the order
- * (the collect helpers do). A streaming Top-N is a later issue: an ORDER BY over unbounded input
- * without a time attribute is refused ({@link unboundedSortError}).
+ * (the collect helpers do). Over unbounded input the planner runs ORDER BY ... LIMIT as a Top-N
+ * (runtime/rank.ts); an ORDER BY without LIMIT is refused ({@link unboundedSortError}).
  */
 import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
 import {

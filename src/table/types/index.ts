@@ -6,6 +6,7 @@
 export * from "./logical-type.ts";
 export * from "./type-families.ts";
 export * from "./type-print.ts";
+export * from "./time-attributes.ts";
 export * from "./type-parse.ts";
 export * from "./type-rules.ts";
 export * from "./errors.ts";

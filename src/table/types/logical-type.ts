@@ -100,6 +100,11 @@ export interface TimestampType {
   readonly nullable: boolean;
   /** Fractional second digits, 0..9 (default 6). */
   readonly precision: number;
+  /**
+   * A time attribute (see `time-attributes.ts`): the column's values are the event time of the
+   * rows (`ROWTIME`, with watermarks) or the processing time (`PROCTIME`). Absent: a plain value.
+   */
+  readonly timeAttr?: "ROWTIME" | "PROCTIME";
 }
 
 /** Resolutions of the year-month interval family. */

@@ -93,5 +93,6 @@ function bareTypeToString(t: LogicalType): string {
 /** Prints a type the way Flink prints it (e.g. in `DESCRIBE` output and error messages). */
 export function typeToString(type: LogicalType): string {
   const s = bareTypeToString(type);
-  return type.nullable || type.kind === "NULL" ? s : s + " NOT NULL";
+  const t = type.nullable || type.kind === "NULL" ? s : s + " NOT NULL";
+  return "timeAttr" in type && type.timeAttr !== undefined ? `${t} *${type.timeAttr}*` : t;
 }

@@ -139,3 +139,56 @@ SELECT id, big FROM emp WHERE big > 9007199254740991 OR big < 0;
 SELECT MAX(big), MIN(big), COUNT(big) FROM emp;
 
 SELECT CAST(99999999.99 AS DECIMAL(10, 2)) + CAST(0.01 AS DECIMAL(10, 2)), CAST(0.1 AS DECIMAL(3, 1)) * CAST(0.1 AS DECIMAL(3, 1));
+
+-- correlated subqueries (decorrelated into joins: COUNT of no rows is 0)
+SELECT code, (SELECT COUNT(*) FROM emp e WHERE e.dept = d.code) FROM dept d;
+
+SELECT code, (SELECT MAX(salary) FROM emp e WHERE e.dept = d.code AND e.active) FROM dept d;
+
+SELECT id, (SELECT COUNT(*) + 1 FROM emp e2 WHERE e2.dept = e.dept AND e2.age = e.age) FROM emp e;
+
+SELECT id FROM emp e WHERE salary > (SELECT AVG(salary) FROM emp e2 WHERE e2.dept = e.dept);
+
+SELECT id, (SELECT title FROM dept d WHERE d.code = e.dept) FROM emp e;
+
+SELECT code, (SELECT COUNT(*) FROM emp e WHERE e.dept = d.code HAVING COUNT(*) > 2) FROM dept d;
+
+SELECT code FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.code AND e.age > 40);
+
+SELECT code FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.code);
+
+SELECT code FROM dept d WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.code AND e.age > 40);
+
+SELECT name FROM emp WHERE salary = (SELECT MAX(salary) FROM emp);
+
+SELECT id, (SELECT COUNT(*) FROM emp e2 WHERE e2.dept = e.dept) FROM emp e;
+
+-- GROUPING SETS, ROLLUP, CUBE and GROUPING() (GROUPING is BIGINT in Flink, integer in PostgreSQL)
+SELECT dept, active, COUNT(*), SUM(age), GROUPING(dept), GROUPING(dept, active) FROM emp GROUP BY ROLLUP (dept, active);
+
+SELECT dept, active, COUNT(*), MAX(salary) FROM emp GROUP BY CUBE (dept, active);
+
+SELECT dept, name, MIN(age) FROM emp GROUP BY GROUPING SETS ((dept), (name), ());
+
+SELECT dept, active, COUNT(*) FROM emp GROUP BY dept, ROLLUP (active) HAVING COUNT(*) > 1;
+
+SELECT dept, COUNT(*), SUM(age), GROUPING(dept) FROM emp WHERE id < 0 GROUP BY ROLLUP (dept);
+
+SELECT dept, COUNT(*) AS n, GROUPING(dept) AS g FROM emp GROUP BY ROLLUP (dept) ORDER BY g, dept NULLS FIRST;
+
+-- correlated through other conditions than equalities (the distinct outer values joined in)
+SELECT id, (SELECT COUNT(*) FROM emp e2 WHERE e2.salary > e.salary) FROM emp e;
+
+SELECT id, (SELECT MAX(age) FROM emp e2 WHERE e2.dept = e.dept AND e2.id < e.id) FROM emp e;
+
+SELECT id, (SELECT e2.name FROM emp e2 WHERE e2.id > e.id AND e2.id < e.id + 2) FROM emp e;
+
+SELECT code FROM dept d WHERE EXISTS (SELECT 1 FROM emp e WHERE e.dept = d.code AND e.salary > d.budget / 100);
+
+SELECT code FROM dept d WHERE NOT EXISTS (SELECT 1 FROM emp e WHERE e.salary * 100 > d.budget);
+
+SELECT id FROM emp e WHERE age IN (SELECT age FROM emp e2 WHERE e2.id <> e.id);
+
+SELECT id FROM emp e WHERE age NOT IN (SELECT age FROM emp e2 WHERE e2.id > e.id AND e2.age IS NOT NULL);
+
+SELECT id FROM emp e WHERE salary >= (SELECT AVG(salary) FROM emp e2 WHERE e2.hired <= e.hired);

@@ -1,0 +1,57 @@
+/**
+ * Where a window TVF's `window_start`, `window_end` and `window_time` columns are in a plan, and
+ * which of an aggregation's group keys is `window_end`. Kept apart from window-tvf.ts (binding)
+ * so the changelog-mode derivation can ask without depending on the binder.
+ */
+import type { RelNode } from "./logical.ts";
+import type { WindowTvfNode } from "./window-tvf.ts";
+
+/** The TVF's output columns as input field indexes: window_start, window_end, window_time. */
+export function windowColumnsOfTvf(rel: WindowTvfNode): [number, number, number] {
+  const n = rel.input.fields.length;
+  return [n, n + 1, n + 2];
+}
+
+/**
+ * The positions of `window_start` and `window_end` of a window TVF in `rel`'s output, traced
+ * through projections (plain references) and filters; null when `rel` has none.
+ */
+export function windowBounds(rel: RelNode): { start: number; end: number; time: number } | null {
+  switch (rel.kind) {
+    case "windowTvf": {
+      const [start, end, time] = windowColumnsOfTvf(rel);
+      return { start, end, time };
+    }
+    case "filter":
+      return windowBounds(rel.input);
+    case "project": {
+      const below = windowBounds(rel.input);
+      if (below === null) return null;
+      const at = (i: number): number =>
+        rel.exprs.findIndex((e) => e.kind === "input" && e.index === i);
+      const start = at(below.start);
+      const end = at(below.end);
+      return start < 0 || end < 0 ? null : { start, end, time: at(below.time) };
+    }
+    case "expand": {
+      // Grouping sets over a window TVF: each set keeps the window columns in place.
+      const below = windowBounds(rel.input);
+      if (below === null) return null;
+      const kept = (i: number): boolean =>
+        rel.projects.every((p) => {
+          const e = p[i];
+          return e !== undefined && e.kind === "input" && e.index === i;
+        });
+      if (!kept(below.start) || !kept(below.end)) return null;
+      return { ...below, time: below.time >= 0 && kept(below.time) ? below.time : -1 };
+    }
+    default:
+      return null;
+  }
+}
+
+/** The position of `window_end` in the group keys of a window aggregation's input. */
+export function windowEndField(rel: RelNode): number {
+  if (rel.kind !== "aggregate") throw new Error("not an aggregate");
+  return windowBounds(rel.input)!.end;
+}

@@ -1,0 +1,259 @@
+/**
+ * The streaming interval join of SQL (Flink's time-interval join on event time): both inputs
+ * are insert-only and keyed by the equi-join key (a constant at parallelism 1 when there is
+ * none); each side buffers its rows per key in a MapState from rowtime (ms) to the rows of that
+ * time, each with whether it has matched. A row joins the buffered rows of the other side that
+ * satisfy the condition (the time bounds only pre-select them), and is buffered only while rows
+ * of the other side that it may still join can arrive: a left row at `t` while the watermark is
+ * at most `t - lower`, a right row at `t` while it is at most `t + upper` (where the condition
+ * bounds `lower <= left.time - right.time <= upper`). An event-time timer at that time removes
+ * it, emitting it padded with NULLs if it is of an outer side and never matched. A row arriving
+ * behind the watermark (late) is not buffered: it joins the rows still buffered and, on an outer
+ * side, is emitted padded at once if none matched (as Flink's interval join does). The output is
+ * insert-only.
+ */
+import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
+import {
+  KeyedCoProcessFunction,
+  type Collector,
+  type KeyedOnTimerContext,
+  type KeyedProcessContext,
+} from "../../api/functions.ts";
+import { LongCounter, MaxAccumulator } from "../../api/accumulators.ts";
+import { MapStateDescriptor, type MapState } from "../../api/state.ts";
+import type { Timestamp } from "../types/timestamp.ts";
+import { TableRuntimeError } from "./errors.ts";
+import { configure, type OperatorOptions } from "./execution.ts";
+import { joinSettings, unmatchableKey, type JoinSettings, type JoinType } from "./join.ts";
+import { RowKind, formatRow, type Row } from "./row.ts";
+import { partitionKey } from "./value-keys.ts";
+
+/** Options of {@link intervalJoin}. */
+export interface IntervalJoinOptions extends OperatorOptions {
+  /** INNER, LEFT, RIGHT or FULL (outer). */
+  readonly type: JoinType;
+  /** The equi-join key values of a left row (none: one subtask). */
+  readonly leftKey: (row: Row) => unknown[];
+  /** The equi-join key values of a right row. */
+  readonly rightKey: (row: Row) => unknown[];
+  /** The rest of the condition (the time bounds are checked apart): a pair joins when it returns `true`. */
+  readonly condition?: (left: Row, right: Row) => boolean | null;
+  /** Number of fields of a left row. */
+  readonly leftArity: number;
+  /** Number of fields of a right row. */
+  readonly rightArity: number;
+  /** Per key field, whether NULL matches NULL. */
+  readonly nullSafe?: readonly boolean[];
+  /** Field index (0-based) of the left rowtime. */
+  readonly leftTime: number;
+  /** Field index (0-based) of the right rowtime. */
+  readonly rightTime: number;
+  /** Smallest `left.time - right.time` that joins, ms. */
+  readonly lower: number;
+  /** Largest `left.time - right.time` that joins, ms. */
+  readonly upper: number;
+  /** Whether `left.time - right.time` must exceed `lower` (default: may equal it). */
+  readonly lowerStrict?: boolean;
+  /** Whether `left.time - right.time` must be below `upper` (default: may equal it). */
+  readonly upperStrict?: boolean;
+}
+
+/** A buffered row and whether it has matched a row of the other side. */
+type Buffered = [row: Row, matched: boolean];
+
+/** Names of the two sides' keyed map states. */
+export const INTERVAL_JOIN_STATE_NAMES = {
+  left: "sql-interval-join-left",
+  right: "sql-interval-join-right",
+} as const;
+
+/**
+ * Accumulators of an interval join named `name` (job result, summed / maxed over subtasks): the
+ * rows still buffered at the end, and the most rows one subtask buffered at once. Rows restored
+ * from a checkpoint are not counted.
+ */
+export function intervalJoinAccumulators(name: string): { buffered: string; maxBuffered: string } {
+  return { buffered: `${name}.bufferedRows`, maxBuffered: `${name}.maxBufferedRows` };
+}
+
+/** The keyed two-input function behind {@link intervalJoin}. */
+export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
+  private readonly s: JoinSettings;
+  private readonly o: IntervalJoinOptions;
+  private left!: MapState<number, Buffered[]>;
+  private right!: MapState<number, Buffered[]>;
+  private count = 0;
+  private bufferedAcc!: LongCounter;
+  private maxAcc!: MaxAccumulator;
+
+  /** Creates the function. */
+  constructor(settings: JoinSettings, options: IntervalJoinOptions) {
+    super();
+    this.s = settings;
+    this.o = options;
+  }
+
+  /** Registers both sides' buffers. */
+  override open(): void {
+    const ctx = this.getRuntimeContext();
+    const n = INTERVAL_JOIN_STATE_NAMES;
+    this.left = ctx.getMapState(new MapStateDescriptor<number, Buffered[]>(n.left, "number"));
+    this.right = ctx.getMapState(new MapStateDescriptor<number, Buffered[]>(n.right, "number"));
+    const acc = intervalJoinAccumulators(this.s.place);
+    const buffered = ctx.getAccumulator<number, number>(acc.buffered);
+    if (buffered instanceof LongCounter) this.bufferedAcc = buffered;
+    else ctx.addAccumulator(acc.buffered, (this.bufferedAcc = new LongCounter()));
+    const max = ctx.getAccumulator<number, number>(acc.maxBuffered);
+    if (max instanceof MaxAccumulator) this.maxAcc = max;
+    else ctx.addAccumulator(acc.maxBuffered, (this.maxAcc = new MaxAccumulator()));
+  }
+
+  /** A left row. */
+  processElement1(row: Row, ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
+    this.process(row, true, ctx, out);
+  }
+
+  /** A right row. */
+  processElement2(row: Row, ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
+    this.process(row, false, ctx, out);
+  }
+
+  private process(
+    row: Row,
+    isLeft: boolean,
+    ctx: KeyedProcessContext<unknown>,
+    out: Collector<Row>,
+  ): void {
+    const s = this.s;
+    const o = this.o;
+    if (row[0] !== RowKind.INSERT) {
+      throw new TableRuntimeError(
+        `${s.place}: an interval join takes insert-only input, got ${formatRow(row)}`,
+      );
+    }
+    const arity = isLeft ? o.leftArity : o.rightArity;
+    if (row.length !== arity + 1) {
+      throw new TableRuntimeError(
+        `${s.place}: expected a ${isLeft ? "left" : "right"} row of ${arity} fields, got ${formatRow(row)}`,
+      );
+    }
+    const outer = isLeft ? s.leftOuter : s.rightOuter;
+    const time = (row[1 + (isLeft ? o.leftTime : o.rightTime)] as Timestamp | null) ?? null;
+    if (time === null || unmatchableKey((isLeft ? s.leftKey : s.rightKey)(row), s.nullSafe)) {
+      if (outer) out.collect(padded(row, isLeft, isLeft ? o.rightArity : o.leftArity));
+      return;
+    }
+    const t = time.millis;
+    // The other side's rows this row may join: other.time between lo and hi.
+    const lo = isLeft ? t - o.upper : t + o.lower;
+    const hi = isLeft ? t - o.lower : t + o.upper;
+    const loStrict = (isLeft ? o.upperStrict : o.lowerStrict) === true;
+    const hiStrict = (isLeft ? o.lowerStrict : o.upperStrict) === true;
+    const other = isLeft ? this.right : this.left;
+    const cond = s.condition;
+    let matched = false;
+    for (const [ts, list] of other.entries()) {
+      if (ts < lo || ts > hi || (loStrict && ts === lo) || (hiStrict && ts === hi)) continue;
+      let changed = false;
+      for (const e of list) {
+        const l = isLeft ? row : e[0];
+        const r = isLeft ? e[0] : row;
+        if (cond !== null && cond(l, r) !== true) continue;
+        matched = true;
+        out.collect(joined(l, r));
+        if (!e[1]) {
+          e[1] = true;
+          changed = true;
+        }
+      }
+      if (changed) other.put(ts, list);
+    }
+    // Buffer the row while rows of the other side it may join can still come (not late).
+    // (Kept one ms past its bound, so a row of the other side exactly at the watermark joins.)
+    const expiry = (isLeft ? t - o.lower : t + o.upper) + 1;
+    if (ctx.timerService().currentWatermark() < expiry) {
+      const mine = isLeft ? this.left : this.right;
+      const list = mine.get(t);
+      if (list === null) mine.put(t, [[row, matched]]);
+      else {
+        list.push([row, matched]);
+        mine.put(t, list);
+      }
+      this.bufferedAcc.add(1);
+      if (++this.count > this.maxAcc.getLocalValue()) this.maxAcc.add(this.count);
+      ctx.timerService().registerEventTimeTimer(expiry);
+    } else if (outer && !matched) {
+      out.collect(padded(row, isLeft, isLeft ? o.rightArity : o.leftArity));
+    }
+  }
+
+  /** Removes the rows that can no longer join, emitting unmatched outer rows padded. */
+  override onTimer(time: number, _ctx: KeyedOnTimerContext<unknown>, out: Collector<Row>): void {
+    const o = this.o;
+    // A left row at t expires at t - lower + 1, a right row at t + upper + 1.
+    this.expire(this.left, (ts) => ts - o.lower + 1 <= time, true, out);
+    this.expire(this.right, (ts) => ts + o.upper + 1 <= time, false, out);
+  }
+
+  private expire(
+    state: MapState<number, Buffered[]>,
+    expired: (ts: number) => boolean,
+    isLeft: boolean,
+    out: Collector<Row>,
+  ): void {
+    const outer = isLeft ? this.s.leftOuter : this.s.rightOuter;
+    const pad = isLeft ? this.o.rightArity : this.o.leftArity;
+    const gone: number[] = [];
+    for (const [ts, list] of state.entries()) {
+      if (!expired(ts)) continue;
+      gone.push(ts);
+      this.count -= list.length;
+      this.bufferedAcc.add(-list.length);
+      if (outer) for (const e of list) if (!e[1]) out.collect(padded(e[0], isLeft, pad));
+    }
+    for (const ts of gone) state.remove(ts);
+  }
+}
+
+/** `[+I, ...left fields, ...right fields]`. */
+function joined(left: Row, right: Row): Row {
+  const out: Row = new Array(left.length + right.length - 1);
+  out[0] = RowKind.INSERT;
+  let j = 1;
+  for (let i = 1; i < left.length; i++) out[j++] = left[i];
+  for (let i = 1; i < right.length; i++) out[j++] = right[i];
+  return out;
+}
+
+/** `row` as +I with NULLs for the other side's `pad` fields. */
+function padded(row: Row, isLeft: boolean, pad: number): Row {
+  const out: Row = [RowKind.INSERT];
+  if (!isLeft) for (let i = 0; i < pad; i++) out.push(null);
+  for (let i = 1; i < row.length; i++) out.push(row[i]);
+  if (isLeft) for (let i = 0; i < pad; i++) out.push(null);
+  return out;
+}
+
+/**
+ * An interval join of two insert-only streams with rowtime (see the module comment): rows
+ * `[+I, ...left fields, ...right fields]`. Without an equi-key it runs at parallelism 1.
+ */
+export function intervalJoin(
+  left: DataStream<Row>,
+  right: DataStream<Row>,
+  options: IntervalJoinOptions,
+): SingleOutputStreamOperator<Row> {
+  const name = options.name ?? `Interval${options.type}Join`;
+  if (!(Number.isFinite(options.lower) && Number.isFinite(options.upper))) {
+    throw new TableRuntimeError(`${name}: the time bounds must be finite numbers of ms`);
+  }
+  const s = joinSettings(options, false, name);
+  const op = left
+    .connect(right)
+    .keyBy(
+      (r: Row) => partitionKey(s.leftKey(r)),
+      (r: Row) => partitionKey(s.rightKey(r)),
+    )
+    .process<Row>(new IntervalJoinFunction(s, options));
+  return configure(op, options, name);
+}
