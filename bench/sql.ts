@@ -11,12 +11,15 @@
  * and count their output in a sink; the hand-written job keeps [count, sum] per key in
  * ValueState. `streaming-minibatch` runs the streaming query with Flink's mini-batch options
  * (`table.exec.mini-batch.enabled`, size 5000 rows, latency 1 s): one change per group and batch
- * instead of per row. Each case runs BENCH_RUNS rounds (default 3) of (SQL, DataStream) interleaved after
+ * instead of per row. The `streaming-upsert` cases run the query inside a DataStream job and read
+ * it with `toChangelogStream(table, { changelogMode: "upsert" })`: no `-U` rows, the same output
+ * as the hand-written job (the like-for-like streaming comparison; `streaming` reads the full
+ * changelog, twice the rows, for reference). Each case runs BENCH_RUNS rounds (default 3) of (SQL, DataStream) interleaved after
  * a warm-up at a tenth of N; medians of N / net runtime are compared. BENCH_SCALE scales N.
  * Target: SQL >= 0.80 of the hand-written job.
  *
  * Run: `npm run bench -- sql` or
- * `./node_modules/.bin/node bench/sql.ts [batch|streaming|streaming-minibatch]`.
+ * `./node_modules/.bin/node bench/sql.ts [batch|streaming-upsert|streaming-upsert-minibatch|streaming|streaming-minibatch]`.
  */
 import { loadavg } from "node:os";
 import {
@@ -187,15 +190,20 @@ async function bench(mode: Mode): Promise<Record<string, unknown>> {
     );
   }
   const ratio = median(sql) / median(ds);
+  // The full changelog has twice the hand-written job's output rows: a reference, not a target.
+  const reference = mode === "streaming";
+  const verdict = reference
+    ? "reference: -U and +U per row"
+    : `>= ${TARGET}: ${ratio >= TARGET ? "PASS" : "FAIL"}`;
   console.log(
-    `${mode}: sql=${median(sql).toFixed(2)}M/s datastream=${median(ds).toFixed(2)}M/s ratio=${ratio.toFixed(2)} (>= ${TARGET}: ${ratio >= TARGET ? "PASS" : "FAIL"})`,
+    `${mode}: sql=${median(sql).toFixed(2)}M/s datastream=${median(ds).toFixed(2)}M/s ratio=${ratio.toFixed(2)} (${verdict})`,
   );
   return {
     case: mode,
     metric: "sql/datastream",
     value: ratio,
-    threshold: TARGET,
-    pass: ratio >= TARGET,
+    threshold: reference ? null : TARGET,
+    pass: reference ? null : ratio >= TARGET,
   };
 }
 
