@@ -5,6 +5,7 @@
  * keep-first deduplication in arrival order) and anything consuming updates produce updates.
  */
 import { intervalJoinSpec } from "./interval-join.ts";
+import { windowJoinSpec } from "./window-join.ts";
 import type { RelNode } from "./logical.ts";
 import { windowBounds } from "./window-bounds.ts";
 
@@ -29,14 +30,16 @@ export function changelogModeOf(rel: RelNode, batch: boolean): ChangelogModeText
     case "setop":
       return "I,UB,UA,D";
     case "rank": {
-      // Deduplication keeping the first row by processing time only inserts; Top-N updates.
+      // Deduplication keeping the first row by processing time only inserts, and so does a
+      // window Top-N (each window ranked once); Top-N updates.
+      if (rel.window !== null) return "I";
       const d = rel.deduplicate;
       return d !== null && d.time === "proctime" && !d.keepLast ? "I" : "I,UB,UA,D";
     }
     case "join":
-      // An interval join over insert-only inputs only inserts, outer or not.
+      // An interval or window join over insert-only inputs only inserts, outer or not.
       if (
-        intervalJoinSpec(rel) !== null &&
+        (intervalJoinSpec(rel) !== null || windowJoinSpec(rel) !== null) &&
         changelogModeOf(rel.left, batch) === "I" &&
         changelogModeOf(rel.right, batch) === "I"
       )

@@ -9,6 +9,7 @@ import { changelogModeOf } from "./changelog.ts";
 import { estimateRows, formatRowCount } from "./statistics.ts";
 import { describeExpand } from "./expand.ts";
 import { describeIntervalJoin, intervalJoinSpec } from "./interval-join.ts";
+import { describeWindowJoin, windowJoinSpec } from "./window-join.ts";
 import { describeRank } from "./rank.ts";
 import { isWindowAggregate } from "./changelog.ts";
 import { describeWindowTvf } from "./window-tvf.ts";
@@ -45,6 +46,9 @@ export function describeNode(rel: RelNode, streaming = false): string {
       return `${op}(${keys.length > 0 ? `groupBy=[${keys.join(", ")}], ` : ""}select=[${[...keys, ...aggs].join(", ")}])`;
     }
     case "join": {
+      const windowed = streaming ? windowJoinSpec(rel) : null;
+      if (windowed !== null && changelogModeOf(rel, false) === "I")
+        return describeWindowJoin(rel, windowed, rexToString(rel.condition));
       const interval = streaming ? intervalJoinSpec(rel) : null;
       if (interval !== null && changelogModeOf(rel, false) === "I")
         return `IntervalJoin(joinType=[${rel.joinType}], ${describeIntervalJoin(rel, interval)}, where=[${rexToString(rel.condition)}])`;

@@ -15,6 +15,7 @@ import { isProctime, isRowtime } from "../types/time-attributes.ts";
 import { changelogModeOf } from "./changelog.ts";
 import * as build from "./builders.ts";
 import { withInputs } from "./rel-util.ts";
+import { windowBounds } from "./window-bounds.ts";
 import { inputsOf, type Field, type RelNode, type SortKey, type WindowNode } from "./logical.ts";
 
 /** The ranking functions a Rank computes. */
@@ -51,6 +52,12 @@ export interface RankNode {
   readonly outputRank: boolean;
   /** Set when the Rank runs as a deduplication (first row of each key, no rank output). */
   readonly deduplicate: DeduplicateSpec | null;
+  /**
+   * Set for a window Top-N / window deduplication: the partition key includes `window_start`
+   * and `window_end` of an insert-only windowed input; `end` is window_end's input field. Each
+   * window's rows are ranked once, when the watermark passes its end (insert-only output).
+   */
+  readonly window: { readonly end: number } | null;
   readonly fields: readonly Field[];
 }
 
@@ -82,8 +89,22 @@ export function rankNode(
   const { rankField, ...rest } = spec;
   const fields =
     spec.outputRank && rankField !== null ? [...input.fields, rankField] : input.fields;
-  const node: RankNode = { kind: "rank", input, ...rest, deduplicate: null, fields };
-  return { ...node, deduplicate: deduplicateOf(node) };
+  const window = windowOfRank(input, spec.partitionKeys);
+  const node: RankNode = { kind: "rank", input, ...rest, deduplicate: null, window, fields };
+  return window !== null ? node : { ...node, deduplicate: deduplicateOf(node) };
+}
+
+/**
+ * The window of a window Top-N: when the partition key holds `window_start` and `window_end`
+ * of an insert-only input (a window TVF, or a window aggregation's output), the position of
+ * `window_end`; otherwise null.
+ */
+function windowOfRank(input: RelNode, partitionKeys: readonly number[]): RankNode["window"] {
+  const b = windowBounds(input, true);
+  if (b === null || !partitionKeys.includes(b.start) || !partitionKeys.includes(b.end)) {
+    return null;
+  }
+  return changelogModeOf(input, false) === "I" ? { end: b.end } : null;
 }
 
 function deduplicateOf(rel: RankNode): DeduplicateSpec | null {
@@ -112,6 +133,7 @@ export function describeRank(rel: RankNode): string {
   const inputs = rel.input.fields;
   const keys = rel.partitionKeys.map((k) => inputs[k]!.name);
   const d = rel.deduplicate;
+  if (rel.window !== null) return describeWindowRank(rel, keys);
   if (d !== null) {
     const order = d.time === null ? inputs[rel.orderKeys[0]!.field]!.name : d.time.toUpperCase();
     return `Deduplicate(keep=[${d.keepLast ? "LastRow" : "FirstRow"}], key=[${keys.join(", ")}], order=[${order}])`;
@@ -123,6 +145,23 @@ export function describeRank(rel: RankNode): string {
     changelogModeOf(rel.input, false) === "I" ? "AppendFastStrategy" : "RetractStrategy";
   return (
     `Rank(strategy=[${strategy}], rankType=[${rel.fn}], rankRange=[rankStart=${rel.rankStart}, ` +
+    `rankEnd=${rel.rankEnd}], partitionBy=[${keys.join(", ")}], orderBy=[${order.join(", ")}], ` +
+    `select=[${rel.fields.map((f) => f.name).join(", ")}])`
+  );
+}
+
+/** EXPLAIN's line for a window Top-N (`WindowDeduplicate` for the first row without its number). */
+function describeWindowRank(rel: RankNode, keys: string[]): string {
+  const inputs = rel.input.fields;
+  const order = rel.orderKeys.map(
+    (k) => `${inputs[k.field]!.name} ${k.descending ? "DESC" : "ASC"}`,
+  );
+  const win = `window=[win_end=[${inputs[rel.window!.end]!.name}]]`;
+  if (rel.fn === "ROW_NUMBER" && rel.rankStart === 1 && rel.rankEnd === 1 && !rel.outputRank) {
+    return `WindowDeduplicate(${win}, keep=[FirstRow], partitionKeys=[${keys.join(", ")}], orderBy=[${order.join(", ")}])`;
+  }
+  return (
+    `WindowRank(${win}, rankType=[${rel.fn}], rankRange=[rankStart=${rel.rankStart}, ` +
     `rankEnd=${rel.rankEnd}], partitionBy=[${keys.join(", ")}], orderBy=[${order.join(", ")}], ` +
     `select=[${rel.fields.map((f) => f.name).join(", ")}])`
   );

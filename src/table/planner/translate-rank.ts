@@ -6,10 +6,16 @@ import type { DataStream } from "../../api/datastream.ts";
 import { deduplicate } from "../runtime/deduplicate.ts";
 import { rank } from "../runtime/rank.ts";
 import type { Row } from "../runtime/row.ts";
+import type { Timestamp } from "../types/timestamp.ts";
 import { partitionKey, partitionKey1 } from "../runtime/value-keys.ts";
 import { changelogModeOf } from "./changelog.ts";
 import type { RankNode } from "./rank.ts";
 import { rowComparator } from "./row-compare.ts";
+
+/** Reads a row's `window_end` (a TIMESTAMP at row index `at`) as epoch ms. */
+function windowEndOf(at: number): (row: Row) => number {
+  return (row) => (row[at] as Timestamp).millis;
+}
 
 /** The operator computing `rel` over `input` (the translated stream of `rel.input`). */
 export function translateRank(
@@ -44,7 +50,8 @@ export function translateRank(
     end: Math.max(0, rel.rankEnd),
     outputRank: rel.outputRank,
     insertOnlyInput: changelogModeOf(rel.input, false) === "I",
-    name: "Rank",
+    ...(rel.window !== null ? { windowEnd: windowEndOf(rel.window.end + 1) } : {}),
+    name: rel.window !== null ? "WindowRank" : "Rank",
     stateTtl,
   });
 }

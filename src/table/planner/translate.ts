@@ -35,6 +35,9 @@ import { translateScan, usesCurrentWatermark, watermarkCalc } from "./translate-
 import { translateRank } from "./translate-rank.ts";
 import { changelogModeOf } from "./changelog.ts";
 import { intervalJoinSpec } from "./interval-join.ts";
+import { windowJoinSpec } from "./window-join.ts";
+import { windowJoin } from "../runtime/window-join.ts";
+import type { Timestamp } from "../types/timestamp.ts";
 import { translateCorrelate } from "./translate-correlate.ts";
 import { translateExpand, withEmptyGroupingSets } from "./translate-expand.ts";
 import type { AggregateNode, JoinNode, RelNode, ScanSource, SortNode } from "./logical.ts";
@@ -344,6 +347,22 @@ function translateJoin(rel: JoinNode, ctx: TranslateContext): DataStream<Row> {
     k.residual === null
       ? undefined
       : compileJoinCondition(k.residual, la, ra, { ...ctx.compile, name: "joinCondition" });
+  const windowed = streamingWindowJoin(rel, ctx);
+  if (windowed !== null) {
+    // Window join: each window's rows are joined once, when the watermark passes its end.
+    const op = windowJoin(left, right, {
+      type: rel.joinType,
+      leftKey: keyFn(k.left, la, ctx),
+      rightKey: keyFn(k.right, ra, ctx),
+      nullSafe: k.nullSafe,
+      leftArity: la,
+      rightArity: ra,
+      leftWindowEnd: windowEndReader(windowed.leftEnd),
+      rightWindowEnd: windowEndReader(windowed.rightEnd),
+      ...(condition ? { condition } : {}),
+    });
+    return op;
+  }
   if (rel.joinType === "SEMI" || rel.joinType === "ANTI") {
     const options = {
       leftKey: keyFn(k.left, la, ctx),
@@ -402,6 +421,22 @@ function translateJoin(rel: JoinNode, ctx: TranslateContext): DataStream<Row> {
     stateTtl: ctx.stateTtl ?? 0,
     ...(condition ? { condition } : {}),
   });
+}
+
+/** A row's TIMESTAMP field `field` (0-based) as epoch ms. */
+function windowEndReader(field: number): (row: Row) => number {
+  const at = field + 1;
+  return (row) => (row[at] as Timestamp).millis;
+}
+
+/** The window join form of `rel` when it runs as one (streaming, insert-only inputs), or null. */
+function streamingWindowJoin(rel: JoinNode, ctx: TranslateContext) {
+  if (ctx.env.getConfig().runtimeMode === "BATCH") return null;
+  const spec = windowJoinSpec(rel);
+  if (spec === null) return null;
+  if (changelogModeOf(rel.left, false) !== "I" || changelogModeOf(rel.right, false) !== "I")
+    return null;
+  return spec;
 }
 
 /** The interval join bounds of `rel` when it runs as one (streaming, insert-only inputs), or null. */

@@ -14,28 +14,45 @@ export function windowColumnsOfTvf(rel: WindowTvfNode): [number, number, number]
 
 /**
  * The positions of `window_start` and `window_end` of a window TVF in `rel`'s output, traced
- * through projections (plain references) and filters; null when `rel` has none.
+ * through projections (plain references) and filters; null when `rel` has none. With
+ * `throughAggregates`, also through aggregations grouping by both (a window aggregation's
+ * output keeps its window) and window Top-N: the callers check the input is insert-only.
+ * `time` is -1 when `window_time` is not in the output.
  */
-export function windowBounds(rel: RelNode): { start: number; end: number; time: number } | null {
+export function windowBounds(
+  rel: RelNode,
+  throughAggregates = false,
+): { start: number; end: number; time: number } | null {
   switch (rel.kind) {
+    case "aggregate": {
+      const below = throughAggregates ? windowBounds(rel.input, true) : null;
+      if (below === null) return null;
+      const start = rel.groupKeys.indexOf(below.start);
+      const end = rel.groupKeys.indexOf(below.end);
+      if (start < 0 || end < 0) return null;
+      return { start, end, time: below.time < 0 ? -1 : rel.groupKeys.indexOf(below.time) };
+    }
+    case "rank":
+      return throughAggregates ? windowBounds(rel.input, true) : null;
     case "windowTvf": {
       const [start, end, time] = windowColumnsOfTvf(rel);
       return { start, end, time };
     }
     case "filter":
-      return windowBounds(rel.input);
+      return windowBounds(rel.input, throughAggregates);
     case "project": {
-      const below = windowBounds(rel.input);
+      const below = windowBounds(rel.input, throughAggregates);
       if (below === null) return null;
       const at = (i: number): number =>
         rel.exprs.findIndex((e) => e.kind === "input" && e.index === i);
       const start = at(below.start);
       const end = at(below.end);
-      return start < 0 || end < 0 ? null : { start, end, time: at(below.time) };
+      if (start < 0 || end < 0) return null;
+      return { start, end, time: below.time < 0 ? -1 : at(below.time) };
     }
     case "expand": {
       // Grouping sets over a window TVF: each set keeps the window columns in place.
-      const below = windowBounds(rel.input);
+      const below = windowBounds(rel.input, throughAggregates);
       if (below === null) return null;
       const kept = (i: number): boolean =>
         rel.projects.every((p) => {

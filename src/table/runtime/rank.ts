@@ -13,7 +13,9 @@
  * it `+I`; with the rank number (ROW_NUMBER), each rank whose row changed is updated (`-U` of
  * the old row and rank, `+U` of the new), and a rank that appears or disappears is `+I` / `-D`
  * (RANK / DENSE_RANK: `-D` / `+I` of the changed rows with their ranks). Batch: the rows in
- * range once, as `+I`, at the end of input.
+ * range once, as `+I`, at the end of input. Window Top-N (`windowEnd`): the rows in range of
+ * each window once, as `+I`, when the watermark passes the window's end; a row arriving after
+ * that is late and dropped (counted in `lateRowsDropped`), as Flink's WindowRank drops it.
  */
 import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
 import {
@@ -53,6 +55,12 @@ export interface RankOptions extends OperatorOptions {
   readonly outputRank?: boolean;
   /** The input only inserts: keep only the rows ranked up to `end`. */
   readonly insertOnlyInput?: boolean;
+  /**
+   * Window Top-N: a row's `window_end` in epoch ms (the partition key includes the window).
+   * Streaming mode then ranks each window's rows once, when the watermark passes its end
+   * (insert-only output), and drops rows of windows already ranked (late).
+   */
+  readonly windowEnd?: (row: Row) => number;
 }
 
 /** One stored row: the row (as +I) and its copies. */
@@ -79,6 +87,10 @@ export class RankFunction extends KeyedProcessFunction<unknown, Row, Row> {
   private state!: ValueState<Partition>;
   /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
   stateTtl = 0;
+  /** Window Top-N in streaming mode: a row's window end (see {@link RankOptions.windowEnd}). */
+  windowEnd: ((row: Row) => number) | null = null;
+  /** Rows of windows already ranked, dropped (window Top-N, this subtask). */
+  lateRowsDropped = 0;
 
   /** Creates the function (`batch`: emit once at the end of input). */
   constructor(
@@ -109,14 +121,22 @@ export class RankFunction extends KeyedProcessFunction<unknown, Row, Row> {
   /** Applies one row to its partition and emits the change of the rows in range. */
   processElement(row: Row, ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
     const kind = kindOf(row, this.place);
+    let fireAt: number | null = this.batch ? END_OF_INPUT_TIME : null;
+    if (this.windowEnd !== null) {
+      fireAt = this.windowEnd(row) - 1;
+      if (fireAt <= ctx.timerService().currentWatermark()) {
+        this.lateRowsDropped++;
+        return;
+      }
+    }
     let p = this.state.value();
     if (p === null) {
       if (!isAccumulate(kind)) throw this.missing(row);
       p = { entries: [] };
-      if (this.batch) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
+      if (fireAt !== null) ctx.timerService().registerEventTimeTimer(fireAt);
     }
     const [at, same] = this.locate(p.entries, row);
-    if (this.batch) {
+    if (this.batch || this.windowEnd !== null) {
       this.apply(p, row, kind, at, same);
       this.state.update(p);
       return;
@@ -130,7 +150,7 @@ export class RankFunction extends KeyedProcessFunction<unknown, Row, Row> {
     else this.state.update(p);
   }
 
-  /** End of input (batch): the rows in range, as `+I`. */
+  /** End of input (batch) or of the window: the rows in range, as `+I`. */
   override onTimer(_t: number, _ctx: KeyedOnTimerContext<unknown>, out: Collector<Row>): void {
     const p = this.state.value();
     if (p === null) return;
@@ -306,7 +326,10 @@ export function rank(
     resolveBatch([stream], options.batch),
     name,
   );
-  if (!resolveBatch([stream], options.batch)) fn.stateTtl = options.stateTtl ?? 0;
+  if (!resolveBatch([stream], options.batch)) {
+    fn.stateTtl = options.stateTtl ?? 0;
+    fn.windowEnd = options.windowEnd ?? null;
+  }
   const keyOf = options.keyOf;
   if (keyOf === undefined) {
     const op = stream.keyBy(() => 0).process<Row>(fn);
