@@ -224,12 +224,18 @@ const fail = {
   snapshots: new Map<number, number>(),
 };
 
-/** Passes rows through; once a checkpoint that covered some rows has completed, fails once. */
+/**
+ * Passes rows through; once a checkpoint has completed for which every subtask had passed more
+ * than 1000 rows before its barrier, fails once.
+ */
 class FailAfterCheckpoint
   implements MapFunction<Row, Row>, CheckpointedFunction, CheckpointListener
 {
+  /** Rows this subtask passed (each subtask has its own copy of the function). */
+  private mine = 0;
   map(row: Row): Row {
     fail.seen++;
+    this.mine++;
     if (fail.armed && !fail.done) {
       fail.done = true;
       fail.failAt = fail.seen;
@@ -239,7 +245,8 @@ class FailAfterCheckpoint
   }
   initializeState(): void {}
   snapshotState(ctx: FunctionSnapshotContext): void {
-    fail.snapshots.set(ctx.getCheckpointId(), fail.seen);
+    const id = ctx.getCheckpointId();
+    fail.snapshots.set(id, Math.min(fail.snapshots.get(id) ?? Infinity, this.mine));
   }
   notifyCheckpointComplete(id: number): void {
     if ((fail.snapshots.get(id) ?? 0) > 1000) fail.armed = true;
