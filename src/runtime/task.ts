@@ -643,11 +643,18 @@ export class StreamTask {
    * they were told (or the task ended first).
    */
   notifyCheckpoint(id: number, completed: boolean, final = false): Promise<void> {
+    // A task that already ended has nothing to tell (and no close() left to release a waiter).
+    if (this.isDone()) return Promise.resolve();
     let done!: () => void;
     const told = new Promise<void>((resolve) => (done = resolve));
     this.notified.push(done);
     this.mails.push(() => {
-      if (this.isDone()) return;
+      if (this.isDone()) {
+        const i = this.notified.indexOf(done);
+        if (i >= 0) this.notified.splice(i, 1);
+        done();
+        return;
+      }
       this.runAsync(async () => {
         for (const op of this.operators) {
           if (completed) await op.notifyCheckpointComplete(id);

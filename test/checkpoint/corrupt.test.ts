@@ -69,7 +69,15 @@ async function leaveCheckpoints(dir: string, records: number): Promise<number[]>
   while (completedIds(dir).length < 3) await new Promise((r) => setTimeout(r, 20));
   await client.cancel();
   await result;
-  return completedIds(dir);
+  // A checkpoint whose metadata was being written when the job was cancelled may still land:
+  // list until the directory is stable.
+  let ids = completedIds(dir);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    const again = completedIds(dir);
+    if (again.join() === ids.join()) return ids;
+    ids = again;
+  }
 }
 
 function completedIds(dir: string): number[] {

@@ -260,7 +260,16 @@ export async function findLatestCheckpoint(
 
 /** Deletes a checkpoint directory (best effort). */
 export async function discardCheckpointDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
+  // Best effort, never rejecting (callers fire and forget): a task of an aborted checkpoint may
+  // still be writing a file into it (ENOTEMPTY), so it is tried again; what stays is pruned later.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      await rm(dir, { recursive: true, force: true });
+      return;
+    } catch {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
 }
 
 /**
