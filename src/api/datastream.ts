@@ -6,6 +6,7 @@ import { inspect } from "node:util";
 import { InvalidJobError } from "../core/errors.ts";
 import type { ExecutionConfig } from "./config.ts";
 import type { JobClient } from "./executor.ts";
+import type { CollectHandlers } from "./collect-barrier.ts";
 import {
   requireMethod,
   toKeyLambda,
@@ -54,7 +55,7 @@ export interface StreamHost {
   /** Registers a plan node. */
   addTransformation<X extends Transformation>(t: X): X;
   /** Registers a collect handler; returns its id. */
-  registerCollector(handler: (records: unknown[]) => void): string;
+  registerCollector(handler: ((records: unknown[]) => void) | CollectHandlers): string;
   /** Submits the job. */
   executeAsync(jobName?: string): Promise<JobClient>;
   /** The job's settings. */

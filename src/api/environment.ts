@@ -28,10 +28,11 @@ import { CollectionSource } from "./sources/collection.ts";
 import { NumberSequenceSource } from "./sources/sequence.ts";
 import { TextFileSource } from "./sources/textfile.ts";
 import { SourceTransformation, type Transformation } from "./transformations.ts";
+import { collectBarrierOf, parseCollectId, type CollectHandlers } from "./collect-barrier.ts";
 import { WatermarkStrategy } from "./watermarks.ts";
 
 /** Handlers for `executeAndCollect` sinks registered in the current plan. */
-type CollectRegistry = Map<string, (records: unknown[]) => void>;
+type CollectRegistry = Map<string, CollectHandlers>;
 
 /** Builds and runs streaming and batch jobs. */
 export class StreamExecutionEnvironment implements StreamHost {
@@ -272,10 +273,14 @@ export class StreamExecutionEnvironment implements StreamHost {
     return t;
   }
 
-  /** Registers an `executeAndCollect` handler and returns its id. */
-  registerCollector(handler: (records: unknown[]) => void): string {
+  /**
+   * Registers the handler of a collect sink and returns its id: a function of each batch of
+   * records, or {@link CollectHandlers} to learn each batch's subtask and where checkpoint
+   * barriers passed it.
+   */
+  registerCollector(handler: ((records: unknown[]) => void) | CollectHandlers): string {
     const id = `collect-${this.collectSeq++}`;
-    this.collectors.set(id, handler);
+    this.collectors.set(id, typeof handler === "function" ? { records: handler } : handler);
     return id;
   }
 
@@ -326,10 +331,13 @@ export class StreamExecutionEnvironment implements StreamHost {
       };
     }
     const executor = findExecutor(plan.config.target);
-    return executor.submit(plan, (collectId, records) => {
+    return executor.submit(plan, (id, records) => {
+      const { collectId, subtask } = parseCollectId(id);
       const h = collectors.get(collectId);
       if (!h) throw new Error(`internal error: no collector '${collectId}'`);
-      h(records);
+      const barrier = collectBarrierOf(records);
+      if (barrier === null) h.records(records, subtask);
+      else h.barrier?.(barrier, subtask);
     });
   }
 }

@@ -8,6 +8,7 @@ import {
 } from "../../api/sink.ts";
 import type { TimerScheduler } from "../../core/time.ts";
 import { NO_TIMESTAMP } from "../events.ts";
+import { collectBarrier, subtaskCollectId } from "../../api/collect-barrier.ts";
 import {
   initializeCheckpointed,
   notifyCheckpoint,
@@ -187,15 +188,22 @@ export class CollectOperator extends OneInputOperator<never> {
     if (this.buffer.length === 0) return;
     const records = this.buffer;
     this.buffer = [];
-    this.ctx.collectToClient(this.collectId, records);
+    this.ctx.collectToClient(subtaskCollectId(this.collectId, this.ctx.subtaskIndex), records);
   }
   /** Sends the rest. */
   override finish(): void {
     this.onIdle();
   }
 
-  /** Sends what came before the barrier (collect is at-least-once across restarts). */
-  override snapshotState(): void {
+  /**
+   * Sends what came before the barrier, then a barrier marker: a client keeping each subtask's
+   * records apart can cut them at a savepoint (otherwise collection is at-least-once across
+   * restarts).
+   */
+  override snapshotState(checkpointId: number): void {
     this.onIdle();
+    this.ctx.collectToClient(subtaskCollectId(this.collectId, this.ctx.subtaskIndex), [
+      collectBarrier(checkpointId),
+    ]);
   }
 }

@@ -44,7 +44,7 @@ import { TableResult } from "./table-result.ts";
 
 /** Where a scan's rows come from. */
 type SourceHandle =
-  | { readonly kind: "rows"; readonly rows: readonly Row[] }
+  | { readonly kind: "rows"; readonly rows: readonly Row[]; readonly rowsPerSecond?: number }
   | {
       readonly kind: "stream";
       readonly create: (env: StreamExecutionEnvironment) => DataStream<Row>;
@@ -113,15 +113,20 @@ export class CatalogBridge {
     this.functions = new SessionFunctions(this.manager);
   }
 
-  /** Registers a temporary table `name` holding `rows` (field values, all inserts). */
+  /**
+   * Registers a temporary table `name` holding `rows` (field values, all inserts);
+   * `rowsPerSecond` slows each parallel reader of it down (a table for tests that stop a job
+   * mid-way).
+   */
   registerRows(
     name: string,
     fields: readonly Field[],
     rows: readonly (readonly unknown[])[],
+    options: { rowsPerSecond?: number } = {},
   ): void {
     this.rowTables.set(name, {
       fields: [...fields],
-      handle: { kind: "rows", rows: insertRows(rows) },
+      handle: { kind: "rows", rows: insertRows(rows), ...options },
       bounded: true,
       updating: false,
     });
@@ -248,7 +253,11 @@ export class CatalogBridge {
     const h = source.handle as SourceHandle;
     if (h.kind === "rows") {
       const rows = h.rows.map((r) => [r[0], ...projection.map((i) => r[i + 1])]);
-      return fromValues(env, rows, { name: source.name });
+      const rate = h.rowsPerSecond;
+      return fromValues(env, rows, {
+        name: source.name,
+        ...(rate !== undefined ? { rowsPerSecond: rate } : {}),
+      });
     }
     if (h.kind === "stream") {
       const stream = h.create(env);

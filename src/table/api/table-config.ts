@@ -8,11 +8,14 @@
  * `table.optimizer.non-deterministic-update-strategy` (`TRY_RESOLVE`: refuse a non-deterministic
  * function over updating input; `IGNORE`), and `pipeline.auto-watermark-interval` (periodic
  * watermarks of scans, default 200 ms), and `table.exec.state.ttl` (a duration; 0, the default,
- * keeps state forever). Unknown keys are kept (connectors and later features
- * read them).
+ * keeps state forever), and checkpointing and savepoint restore (see {@link
+ * TableConfig.checkpointing}) and restarts (`restart-strategy.*`, see {@link
+ * TableConfig.restartStrategy}). Unknown keys are kept (connectors and later features read them).
  */
 import { parseDuration } from "../../core/duration.ts";
 import { StromError } from "../../core/errors.ts";
+import { RestartStrategies } from "../../api/restart-strategies.ts";
+import type { RestartStrategySettings } from "../../api/checkpointing.ts";
 
 /** Option keys Strom understands. */
 export const OPTIONS = {
@@ -27,13 +30,24 @@ export const OPTIONS = {
   NON_DETERMINISTIC_UPDATE: "table.optimizer.non-deterministic-update-strategy",
   AUTO_WATERMARK_INTERVAL: "pipeline.auto-watermark-interval",
   STATE_TTL: "table.exec.state.ttl",
+  CHECKPOINT_INTERVAL: "execution.checkpointing.interval",
+  CHECKPOINT_DIR: "execution.checkpointing.dir",
+  SAVEPOINT_PATH: "execution.savepoint.path",
+  SAVEPOINT_IGNORE_UNCLAIMED: "execution.savepoint.ignore-unclaimed-state",
+  RESTART_STRATEGY: "restart-strategy.type",
+  RESTART_ATTEMPTS: "restart-strategy.fixed-delay.attempts",
+  RESTART_DELAY: "restart-strategy.fixed-delay.delay",
 } as const;
+
+/** The values of `restart-strategy.type`. */
+const RESTART_TYPES = ["none", "off", "disable", "fixed-delay", "exponential-delay"];
 
 /** Options whose value is `true` or `false`. */
 const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
   OPTIONS.MINI_BATCH_ENABLED,
   OPTIONS.JOIN_REORDER,
   OPTIONS.AGG_PUSH_DOWN,
+  OPTIONS.SAVEPOINT_IGNORE_UNCLAIMED,
 ]);
 
 /** A bad option value. */
@@ -80,6 +94,16 @@ export class TableConfig {
         `Invalid value '${value}' for option '${key}': expected 'TRY_RESOLVE' or 'IGNORE'`,
       );
     }
+    if (key === OPTIONS.RESTART_STRATEGY && !RESTART_TYPES.includes(v.toLowerCase())) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected one of ${RESTART_TYPES.join(", ")}`,
+      );
+    }
+    if (key === OPTIONS.RESTART_ATTEMPTS && !(Number.isInteger(Number(v)) && Number(v) >= 0)) {
+      throw new TableConfigError(
+        `Invalid value '${value}' for option '${key}': expected an integer >= 0`,
+      );
+    }
     if (key === OPTIONS.MINI_BATCH_SIZE && !(Number.isInteger(Number(v)) && Number(v) >= 1)) {
       throw new TableConfigError(
         `Invalid value '${value}' for option '${key}': expected a positive integer`,
@@ -88,7 +112,9 @@ export class TableConfig {
     if (
       key === OPTIONS.MINI_BATCH_LATENCY ||
       key === OPTIONS.AUTO_WATERMARK_INTERVAL ||
-      key === OPTIONS.STATE_TTL
+      key === OPTIONS.STATE_TTL ||
+      key === OPTIONS.CHECKPOINT_INTERVAL ||
+      key === OPTIONS.RESTART_DELAY
     ) {
       try {
         parseDuration(v);
@@ -128,6 +154,53 @@ export class TableConfig {
    */
   get checkNonDeterministicUpdates(): boolean {
     return this.get(OPTIONS.NON_DETERMINISTIC_UPDATE)?.toLowerCase() !== "ignore";
+  }
+
+  /**
+   * Checkpointing of the jobs of queries and INSERTs (`execution.checkpointing.interval`, a
+   * duration; 0 or unset: off), where checkpoints go (`execution.checkpointing.dir`, or the
+   * older key `state.checkpoints.dir`; unset: a temporary directory), and the savepoint or
+   * checkpoint the next job starts from (`execution.savepoint.path`, with
+   * `execution.savepoint.ignore-unclaimed-state` to skip state no operator claims).
+   */
+  get checkpointing(): {
+    intervalMs: number;
+    directory: string | undefined;
+    restore: { path: string; allowNonRestoredState: boolean } | undefined;
+  } {
+    const interval = this.get(OPTIONS.CHECKPOINT_INTERVAL);
+    const path = this.get(OPTIONS.SAVEPOINT_PATH);
+    return {
+      intervalMs: interval === undefined ? 0 : parseDuration(interval).toMillis(),
+      directory: this.get(OPTIONS.CHECKPOINT_DIR) ?? this.get("state.checkpoints.dir"),
+      restore:
+        path === undefined || path === ""
+          ? undefined
+          : {
+              path,
+              allowNonRestoredState:
+                this.get(OPTIONS.SAVEPOINT_IGNORE_UNCLAIMED)?.toLowerCase() === "true",
+            },
+    };
+  }
+
+  /**
+   * The restart strategy of jobs (`restart-strategy.type`: `none` (also `off`, `disable`),
+   * `fixed-delay` with `restart-strategy.fixed-delay.attempts` (default 1) and `.delay`
+   * (default 1 s), or `exponential-delay` with Flink's defaults); undefined: the engine's
+   * default (no restarts, or exponential delay with checkpointing).
+   */
+  get restartStrategy(): RestartStrategySettings | undefined {
+    const type = this.get(OPTIONS.RESTART_STRATEGY)?.toLowerCase();
+    if (type === undefined) return undefined;
+    if (type === "fixed-delay") {
+      return RestartStrategies.fixedDelayRestart(
+        Number(this.get(OPTIONS.RESTART_ATTEMPTS) ?? "1"),
+        parseDuration(this.get(OPTIONS.RESTART_DELAY) ?? "1 s").toMillis(),
+      );
+    }
+    if (type === "exponential-delay") return RestartStrategies.exponentialDelayRestart();
+    return RestartStrategies.noRestart();
   }
 
   /** Whether queries run in batch mode. */

@@ -5,6 +5,8 @@
  * DataStream operators with its expressions compiled to JavaScript, and run as a job when its
  * result is read.
  */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import type { DataStream } from "../../api/datastream.ts";
 import { StreamExecutionEnvironment } from "../../api/environment.ts";
 import { TableEnvironmentError } from "./errors.ts";
@@ -407,13 +409,27 @@ export class TableEnvironment {
 
   private newEnv(): StreamExecutionEnvironment {
     if (this.streamEnv !== null) return this.streamEnv;
+    const restore = this.config.checkpointing.restore;
     const env = StreamExecutionEnvironment.getExecutionEnvironment({
       runtimeMode: this.config.batch ? "BATCH" : "STREAMING",
       target: this.target,
+      ...(restore !== undefined ? { restore } : {}),
     });
     env.setParallelism(this.config.parallelism);
     const interval = this.config.autoWatermarkInterval;
     if (interval !== undefined) env.setAutoWatermarkInterval(interval);
+    const restart = this.config.restartStrategy;
+    if (restart !== undefined) env.setRestartStrategy(restart);
+    const ckpt = this.config.checkpointing;
+    if (ckpt.intervalMs > 0 && !this.config.batch) {
+      env.enableCheckpointing(ckpt.intervalMs);
+      // Each job checkpoints into its own directory under the configured one (as Flink's
+      // `<dir>/<job-id>/chk-<n>`), so jobs sharing the option never touch each other's files.
+      if (ckpt.directory !== undefined) {
+        const job = `job-${randomBytes(8).toString("hex")}`;
+        env.getCheckpointConfig().setCheckpointStorage(join(ckpt.directory, job));
+      }
+    }
     return env;
   }
 

@@ -22,11 +22,20 @@ export interface CollectOptions {
  */
 /**
  * Adds a collect sink to `stream`: the rows it receives go to `onRows`, in batches, in this
- * process (the stream's environment must then be executed).
+ * process (the stream's environment must then be executed). `onBarrier` learns where each
+ * checkpoint's barrier passed each sink subtask (rows are batched per subtask: `onRows`' second
+ * argument).
  */
-export function attachCollector(stream: DataStream<Row>, onRows: (rows: Row[]) => void): void {
+export function attachCollector(
+  stream: DataStream<Row>,
+  onRows: (rows: Row[], subtask: number) => void,
+  onBarrier?: (checkpointId: number, subtask: number) => void,
+): void {
   const host = stream.getExecutionEnvironment();
-  const id = host.registerCollector((records) => onRows(records as Row[]));
+  const id = host.registerCollector({
+    records: (records, subtask) => onRows(records as Row[], subtask),
+    ...(onBarrier !== undefined ? { barrier: onBarrier } : {}),
+  });
   host.addTransformation(
     new OneInputTransformation<Row, never>(
       stream.getTransformation(),

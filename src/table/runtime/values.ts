@@ -17,6 +17,7 @@ import {
 import { SplitQueueReader, evenRanges, isIndexRange } from "../../api/sources/split-reader.ts";
 import { SourceTransformation } from "../../api/transformations.ts";
 import { WatermarkStrategy } from "../../api/watermarks.ts";
+import type { TimerScheduler } from "../../core/time.ts";
 import { registerSqlValueTypes } from "./value-types.ts";
 import { kindOf, type Row } from "./row.ts";
 
@@ -37,6 +38,11 @@ export interface ValuesSourceOptions {
    * test table; the job then runs until cancelled). Default true.
    */
   readonly bounded?: boolean;
+  /**
+   * At most this many rows per second from each parallel reader (default: as fast as possible):
+   * a slow table for tests that stop a job mid-way.
+   */
+  readonly rowsPerSecond?: number;
 }
 
 /** A source emitting literal rows `[kind, ...fields]` in order (per split). */
@@ -45,6 +51,8 @@ export class ValuesSource implements Source<Row, ValuesSplit> {
   readonly rows: readonly Row[];
   /** Whether the source ends after its rows. */
   readonly bounded: boolean;
+  /** The rate limit of each reader (0: none). */
+  readonly rowsPerSecond: number;
 
   /** A source over `rows`; each must be an array starting with a row kind. */
   constructor(rows: readonly Row[], options: ValuesSourceOptions = {}) {
@@ -52,6 +60,11 @@ export class ValuesSource implements Source<Row, ValuesSplit> {
     rows.forEach((r, i) => kindOf(r, `ValuesSource row ${i}`));
     this.rows = rows;
     this.bounded = options.bounded ?? true;
+    const rate = options.rowsPerSecond ?? 0;
+    if (!(Number.isFinite(rate) && rate >= 0)) {
+      throw new RangeError(`ValuesSource: rowsPerSecond must be a number >= 0, got ${rate}`);
+    }
+    this.rowsPerSecond = rate;
   }
 
   /** Bounded unless created with `bounded: false`. */
@@ -69,8 +82,8 @@ export class ValuesSource implements Source<Row, ValuesSplit> {
   }
 
   /** A reader of the assigned ranges. */
-  createReader(_context: SourceReaderContext): SourceReader<Row, ValuesSplit> {
-    return new ValuesReader(this.rows, this.bounded);
+  createReader(context: SourceReaderContext): SourceReader<Row, ValuesSplit> {
+    return new ValuesReader(this.rows, this.bounded, this.rowsPerSecond, context.timers);
   }
 }
 
@@ -78,11 +91,24 @@ export class ValuesSource implements Source<Row, ValuesSplit> {
 class ValuesReader extends SplitQueueReader<Row, ValuesSplit> {
   private readonly rows: readonly Row[];
   private readonly bounded: boolean;
+  private readonly rate: number;
+  /** Rate limit: when this reader started, how many rows it emitted since. */
+  private started = -1;
+  private emitted = 0;
 
-  constructor(rows: readonly Row[], bounded: boolean) {
+  private readonly timers: TimerScheduler;
+
+  constructor(rows: readonly Row[], bounded: boolean, rate: number, timers: TimerScheduler) {
     super();
     this.rows = rows;
     this.bounded = bounded;
+    this.rate = rate;
+    this.timers = timers;
+  }
+
+  /** Rate limit: the time the next row may go out (ms since the epoch). */
+  private nextRowAt(): number {
+    return this.started + (this.emitted * 1000) / this.rate;
   }
 
   protected copySplit(s: ValuesSplit): ValuesSplit {
@@ -107,7 +133,17 @@ class ValuesReader extends SplitQueueReader<Row, ValuesSplit> {
   }
 
   override pollNext(output: ReaderOutput<Row>): InputStatus {
-    const status = super.pollNext(output);
+    let status: InputStatus;
+    if (this.rate > 0) {
+      const now = this.timers.now();
+      if (this.started < 0) this.started = now;
+      const allowed = Math.floor(((now - this.started) * this.rate) / 1000) + 1 - this.emitted;
+      if (allowed > 0) this.emitted += this.emitBatch(output, Math.min(allowed, 256));
+      status = this.queueStatus();
+      if (status === InputStatus.MORE_AVAILABLE && this.nextRowAt() > this.timers.now()) {
+        status = InputStatus.NOTHING_AVAILABLE;
+      }
+    } else status = super.pollNext(output);
     return status === InputStatus.END_OF_INPUT && !this.bounded
       ? InputStatus.NOTHING_AVAILABLE
       : status;
@@ -115,6 +151,10 @@ class ValuesReader extends SplitQueueReader<Row, ValuesSplit> {
 
   override isAvailable(): Promise<void> {
     if (!this.bounded && this.noMore && this.splits.length === 0) return new Promise(() => {});
+    const at = this.rate > 0 && this.splits.length > 0 ? this.nextRowAt() : -Infinity;
+    if (at > this.timers.now()) {
+      return new Promise((resolve) => this.timers.scheduleAt(Math.ceil(at), resolve));
+    }
     return super.isAvailable();
   }
 }
