@@ -24,23 +24,36 @@ import type { LogicalType } from "../../src/table/types/index.ts";
 
 /** A way of running the suite: runtime mode and parallelism. */
 export interface RunMode {
-  /** `batch`, `streaming-p1` or `streaming-p4` (what skipif/onlyif name). */
+  /** `batch`, `streaming-p1`, `streaming-p4` or `streaming-restore` (what skipif/onlyif name). */
   readonly label: string;
   /** The runtime mode. */
   readonly mode: "batch" | "streaming";
   /** Default parallelism of the queries. */
   readonly parallelism: number;
+  /**
+   * Set for the restore mode: each query runs with checkpoints over slowed-down sources, is
+   * stopped with a savepoint once its first rows arrive, and is restored from it at this
+   * parallelism; the two changelogs together must give the expected rows.
+   */
+  readonly restoreParallelism?: number;
 }
 
-/** The three modes every golden file runs in. */
+/** The modes every golden file runs in. */
 export const RUN_MODES: readonly RunMode[] = [
   { label: "batch", mode: "batch", parallelism: 1 },
   { label: "streaming-p1", mode: "streaming", parallelism: 1 },
   { label: "streaming-p4", mode: "streaming", parallelism: 4 },
+  { label: "streaming-restore", mode: "streaming", parallelism: 2, restoreParallelism: 3 },
 ];
 
-/** Names a condition may use: a mode label, or `streaming` for both streaming modes. */
-const CONDITION_TARGETS = new Set(["batch", "streaming", "streaming-p1", "streaming-p4"]);
+/** Names a condition may use: a mode label, or `streaming` for every streaming mode. */
+const CONDITION_TARGETS = new Set([
+  "batch",
+  "streaming",
+  "streaming-p1",
+  "streaming-p4",
+  "streaming-restore",
+]);
 
 /** A `skipif` / `onlyif` line. */
 export interface Condition {

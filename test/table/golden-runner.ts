@@ -4,9 +4,12 @@
  * `TableEnvironment` and returns every mismatch with its file:line, the expected and the actual
  * text; {@link loadSeedTables} registers the tables of a `load` script.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { TableEnvironment } from "../../src/index.ts";
-import type { ResultColumn } from "../../src/table/api/table-result.ts";
+import type { ResultColumn, TableResult } from "../../src/table/api/table-result.ts";
+import { applyChangelog } from "../../src/table/runtime/row.ts";
 import {
   asNullable,
   formatValue,
@@ -33,6 +36,7 @@ export * from "./golden-format.ts";
 export async function loadSeedTables(
   tEnv: TableEnvironment,
   tables: readonly SeedTable[],
+  options: { rowsPerSecond?: number } = {},
 ): Promise<void> {
   const loader = TableEnvironment.create({ mode: "batch" });
   for (const t of tables) {
@@ -58,7 +62,7 @@ export async function loadSeedTables(
         }
       }),
     );
-    tEnv.catalogs.registerRows(t.name, t.columns, values);
+    tEnv.catalogs.registerRows(t.name, t.columns, values, options);
   }
 }
 
@@ -131,6 +135,8 @@ export interface GoldenReport {
   readonly ran: number;
   /** Records skipped by skipif/onlyif. */
   readonly skipped: number;
+  /** Restore mode: queries stopped with a savepoint and restored (the others ended first). */
+  readonly restored: number;
 }
 
 /** Options of {@link runGoldenFile}. */
@@ -155,13 +161,86 @@ async function withTimeout<T>(ms: number, what: string, fn: () => Promise<T>): P
   }
 }
 
+/** What the restore mode needs while running a file. */
+interface RestoreRun {
+  /** The parallelism a stopped query is restored at. */
+  readonly parallelism: number;
+  /** Where savepoints go. */
+  readonly dir: string;
+  /** Queries stopped with a savepoint and restored so far (the rest ended first). */
+  restored: number;
+}
+
+/** How fast the sources of the restore mode emit (rows per second per reader). */
+const RESTORE_RATE = 400;
+
+/**
+ * The restore mode's run of a query: stopped with a savepoint once its first rows arrived (or
+ * after 30 ms), then restored from the savepoint at another parallelism; the two changelogs
+ * together are the result. A job that ended before the savepoint is taken gives its rows as is.
+ */
+async function executeRestored(
+  tEnv: TableEnvironment,
+  sql: string,
+  first: TableResult,
+  run: RestoreRun,
+): Promise<unknown[][]> {
+  let seen = 0;
+  let ended = false;
+  const running = first.changelog((rows) => (seen += rows.length));
+  void running.then(
+    () => (ended = true),
+    () => (ended = true),
+  );
+  const client = await first.getJobClient();
+  const start = Date.now();
+  while (!ended && seen === 0 && Date.now() - start < 30) {
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  let savepoint: string | null = null;
+  if (client !== null && !ended) {
+    try {
+      savepoint = await client.stopWithSavepoint(run.dir);
+    } catch {
+      savepoint = null; // the job ended first
+    }
+  }
+  const before = await running;
+  if (savepoint === null) return applyChangelog(before);
+  run.restored++;
+  const config = tEnv.getConfig();
+  const parallelism = config.get("parallelism.default")!;
+  config.set("parallelism.default", String(run.parallelism));
+  config.set("execution.savepoint.path", savepoint);
+  try {
+    const after = await (await tEnv.executeSql(sql)).changelog();
+    return applyChangelog([...before, ...after]);
+  } finally {
+    config.reset("execution.savepoint.path");
+    config.set("parallelism.default", parallelism);
+  }
+}
+
+/** A `CREATE TABLE ... 'connector' = 'datagen'` slowed down for the restore mode. */
+function slowDatagen(sql: string): string {
+  if (!/'connector'\s*=\s*'datagen'/i.test(sql) || /'rows-per-second'/i.test(sql)) return sql;
+  return sql.replace(/WITH\s*\(/i, `WITH ('rows-per-second' = '${RESTORE_RATE}', `);
+}
+
 /** Runs a statement to its end: a query's rows are collected, an INSERT awaited. */
 async function execute(
   tEnv: TableEnvironment,
   sql: string,
+  restore: RestoreRun | null = null,
 ): Promise<{ columns: readonly ResultColumn[]; rows: unknown[][] }> {
-  const result = await tEnv.executeSql(sql);
-  if (result.kind === "QUERY") return { columns: result.columns, rows: await result.collect() };
+  const result = await tEnv.executeSql(restore === null ? sql : slowDatagen(sql));
+  if (result.kind === "QUERY") {
+    const rows =
+      restore !== null && result.runsJob
+        ? await executeRestored(tEnv, sql, result, restore)
+        : await result.collect();
+    return { columns: result.columns, rows };
+  }
   if (result.kind === "INSERT") await result.await();
   return { columns: result.columns, rows: [] };
 }
@@ -189,18 +268,23 @@ function compareLines(
 }
 
 /** Runs one record; returns the mismatch text or null. */
-async function runRecord(tEnv: TableEnvironment, r: GoldenRecord): Promise<string | null> {
+async function runRecord(
+  tEnv: TableEnvironment,
+  r: GoldenRecord,
+  restore: RestoreRun | null,
+): Promise<string | null> {
   switch (r.kind) {
     case "load":
       try {
-        await loadSeedTables(tEnv, parseSeedScript(r.script, r.origin));
+        const rate = restore !== null ? { rowsPerSecond: RESTORE_RATE } : {};
+        await loadSeedTables(tEnv, parseSeedScript(r.script, r.origin), rate);
         return null;
       } catch (e) {
         return `load ${r.origin} failed: ${firstLines(e)}`;
       }
     case "statement":
       try {
-        await execute(tEnv, r.sql);
+        await execute(tEnv, r.sql, restore);
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         if (r.error === null) return `statement failed:\n    ${firstLines(e)}`;
@@ -220,7 +304,7 @@ async function runRecord(tEnv: TableEnvironment, r: GoldenRecord): Promise<strin
     case "query": {
       let out: { columns: readonly ResultColumn[]; rows: unknown[][] };
       try {
-        out = await execute(tEnv, r.sql);
+        out = await execute(tEnv, r.sql, restore);
       } catch (e) {
         return `query failed:\n    ${firstLines(e)}`;
       }
@@ -254,26 +338,45 @@ export async function runGoldenFile(
   let ran = 0;
   let skipped = 0;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  for (const r of records) {
-    if (!appliesTo(r, mode)) {
-      skipped++;
-      continue;
-    }
-    ran++;
-    const where = `${file}:${r.line}`;
-    let problem: string | null;
-    try {
-      problem = await withTimeout(timeoutMs, `${where}`, () => runRecord(tEnv, r));
-    } catch (e) {
-      problem = firstLines(e);
-    }
-    if (problem !== null) {
-      const sql = "sql" in r ? `\n  ${r.sql.split("\n").join("\n  ")}` : "";
-      mismatches.push({
-        where,
-        message: `${where} [${mode.label}] ${r.kind}${sql}\n  ${problem}`,
-      });
+  let restore: RestoreRun | null = null;
+  if (mode.restoreParallelism !== undefined) {
+    const dir = mkdtempSync(join(tmpdir(), "strom-golden-restore-"));
+    restore = { parallelism: mode.restoreParallelism, dir: join(dir, "savepoints"), restored: 0 };
+    tEnv.getConfig().set("execution.checkpointing.interval", "10 ms");
+    tEnv.getConfig().set("execution.checkpointing.dir", join(dir, "checkpoints"));
+    // A run-time error (an expected one, too) fails the query instead of restarting it.
+    tEnv.getConfig().set("restart-strategy.type", "none");
+  }
+  try {
+    return await runRecords();
+  } finally {
+    if (restore !== null) {
+      rmSync(dirname(restore.dir), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     }
   }
-  return { mismatches, ran, skipped };
+
+  async function runRecords(): Promise<GoldenReport> {
+    for (const r of records) {
+      if (!appliesTo(r, mode)) {
+        skipped++;
+        continue;
+      }
+      ran++;
+      const where = `${file}:${r.line}`;
+      let problem: string | null;
+      try {
+        problem = await withTimeout(timeoutMs, `${where}`, () => runRecord(tEnv, r, restore));
+      } catch (e) {
+        problem = firstLines(e);
+      }
+      if (problem !== null) {
+        const sql = "sql" in r ? `\n  ${r.sql.split("\n").join("\n  ")}` : "";
+        mismatches.push({
+          where,
+          message: `${where} [${mode.label}] ${r.kind}${sql}\n  ${problem}`,
+        });
+      }
+    }
+    return { mismatches, ran, skipped, restored: restore?.restored ?? 0 };
+  }
 }

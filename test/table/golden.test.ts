@@ -1,7 +1,8 @@
 /**
  * The golden-file SQL suite: every `tests/sql/*.slt` runs in batch mode, in streaming mode at
- * parallelism 1 and at parallelism 4, each on a fresh TableEnvironment, against the same expected
- * final rows. Files listed as pending in tests/sql/README.md (`pending-*.slt`) hold cases the
+ * parallelism 1 and at parallelism 4, and in the restore mode (streaming at parallelism 2 with
+ * checkpoints, each query stopped with a savepoint mid-way and restored from it at parallelism
+ * 3), each on a fresh TableEnvironment, against the same expected final rows. Files listed as pending in tests/sql/README.md (`pending-*.slt`) hold cases the
  * engine does not pass yet: they run as `todo` tests. The format's parser is tested here too.
  */
 import { test } from "node:test";
@@ -45,6 +46,9 @@ for (const f of files) {
           );
         }
         assert.ok(report.ran > 0, `${f}: no record ran in ${mode.label}`);
+        if (mode.restoreParallelism !== undefined) {
+          assert.ok(report.restored > 0, `${f}: no query was stopped mid-way and restored`);
+        }
       },
     );
   }
