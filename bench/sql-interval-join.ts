@@ -40,11 +40,18 @@ interface Event {
   ts: Timestamp;
 }
 
-function source(n: number): DataGeneratorSource<Event> {
-  return new DataGeneratorSource(
-    (i: number): Event => ({ id: i, user_id: i % USERS, ts: Timestamp.fromMillis(i) }),
-    n,
-  );
+/**
+ * `n` events at parallelism `p`: the generator's `p` splits are contiguous index ranges, so
+ * event `i` is numbered so that the splits interleave in event time (split k emits k, k + p,
+ * k + 2p, ...). Contiguous times per split would put split 1 half the input ahead of split 0,
+ * and every join would buffer half its input until split 0 caught up.
+ */
+function source(n: number, p: number): DataGeneratorSource<Event> {
+  const per = Math.ceil(n / p);
+  return new DataGeneratorSource((i: number): Event => {
+    const id = (i % per) * p + Math.floor(i / per);
+    return { id, user_id: id % USERS, ts: Timestamp.fromMillis(id) };
+  }, n);
 }
 
 /**
@@ -66,8 +73,8 @@ async function runDataStream(n: number, p: number): Promise<{ ms: number; out: n
   const env = StreamExecutionEnvironment.getExecutionEnvironment({ target: "thread" });
   env.setParallelism(p);
   let out = 0;
-  const orders = env.fromSource(source(n), watermarks(), "orders").keyBy((e) => e.user_id);
-  const ships = env.fromSource(source(n), watermarks(), "shipments").keyBy((e) => e.user_id);
+  const orders = env.fromSource(source(n, p), watermarks(), "orders").keyBy((e) => e.user_id);
+  const ships = env.fromSource(source(n, p), watermarks(), "shipments").keyBy((e) => e.user_id);
   orders
     .intervalJoin(ships)
     .between(0, 100)
@@ -85,7 +92,7 @@ async function runSql(n: number, p: number): Promise<{ ms: number; out: number }
   const t = TableEnvironment.fromStreamEnvironment(env);
   for (const name of ["orders", "shipments"]) {
     const table = t.fromDataStream(
-      env.fromSource(source(n), watermarks(), name),
+      env.fromSource(source(n, p), watermarks(), name),
       [
         { name: "id", type: INT() },
         { name: "user_id", type: INT() },

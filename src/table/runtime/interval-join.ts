@@ -139,7 +139,13 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
     }
     const outer = isLeft ? s.leftOuter : s.rightOuter;
     const time = (row[1 + (isLeft ? o.leftTime : o.rightTime)] as Timestamp | null) ?? null;
-    if (time === null || unmatchableKey((isLeft ? s.leftKey : s.rightKey)(row), s.nullSafe)) {
+    // The keyBy key of a single non-NULL value is that value itself: nothing to check then.
+    const k = ctx.getCurrentKey();
+    const plain = typeof k === "number" || typeof k === "bigint" || typeof k === "boolean";
+    if (
+      time === null ||
+      (!plain && unmatchableKey((isLeft ? s.leftKey : s.rightKey)(row), s.nullSafe))
+    ) {
       if (outer) out.collect(padded(row, isLeft, isLeft ? o.rightArity : o.leftArity));
       return;
     }
