@@ -192,3 +192,9 @@ SELECT id FROM emp e WHERE age IN (SELECT age FROM emp e2 WHERE e2.id <> e.id);
 SELECT id FROM emp e WHERE age NOT IN (SELECT age FROM emp e2 WHERE e2.id > e.id AND e2.age IS NOT NULL);
 
 SELECT id FROM emp e WHERE salary >= (SELECT AVG(salary) FROM emp e2 WHERE e2.hired <= e.hired);
+
+-- ORDER BY columns that are not selected (bound as hidden sort columns).
+SELECT id, name FROM emp ORDER BY age DESC NULLS LAST, id;
+
+-- ROUND to a negative number of digits widens the DECIMAL result so it does not overflow.
+SELECT id, ROUND(salary, -2) FROM emp;
