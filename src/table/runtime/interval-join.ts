@@ -1,13 +1,14 @@
 /**
  * The streaming interval join of SQL (Flink's time-interval join on event time): both inputs
  * are insert-only and keyed by the equi-join key (a constant at parallelism 1 when there is
- * none); each side buffers its rows per key in a MapState from rowtime (ms) to the rows of that
- * time, each with whether it has matched. A row joins the buffered rows of the other side that
+ * none); a key's rows of both sides are buffered in one value state, each side's sorted by
+ * rowtime, each row with whether it has matched. A row joins the buffered rows of the other side that
  * satisfy the condition (the time bounds only pre-select them), and is buffered only while rows
  * of the other side that it may still join can arrive: a left row at `t` while the watermark is
  * at most `t - lower`, a right row at `t` while it is at most `t + upper` (where the condition
- * bounds `lower <= left.time - right.time <= upper`). An event-time timer at that time removes
- * it, emitting it padded with NULLs if it is of an outer side and never matched. A row arriving
+ * bounds `lower <= left.time - right.time <= upper`; the rows a new row may join are found by
+ * binary search). An event-time timer at that time removes it (expired rows are a prefix of
+ * their side), emitting it padded with NULLs if it is of an outer side and never matched. A row arriving
  * behind the watermark (late) is not buffered: it joins the rows still buffered and, on an outer
  * side, is emitted padded at once if none matched (as Flink's interval join does). The output is
  * insert-only.
@@ -20,7 +21,8 @@ import {
   type KeyedProcessContext,
 } from "../../api/functions.ts";
 import { LongCounter, MaxAccumulator } from "../../api/accumulators.ts";
-import { MapStateDescriptor, type MapState } from "../../api/state.ts";
+import { ValueStateDescriptor, type ValueState } from "../../api/state.ts";
+import { holdsValueByReference } from "../../runtime/state/heap-raw-states.ts";
 import type { Timestamp } from "../types/timestamp.ts";
 import { TableRuntimeError } from "./errors.ts";
 import { configure, type OperatorOptions } from "./execution.ts";
@@ -58,14 +60,17 @@ export interface IntervalJoinOptions extends OperatorOptions {
   readonly upperStrict?: boolean;
 }
 
-/** A buffered row and whether it has matched a row of the other side. */
-type Buffered = [row: Row, matched: boolean];
+/** A buffered row: its rowtime (ms), the row, and whether it has matched a row of the other side. */
+type Buffered = [time: number, row: Row, matched: boolean];
 
-/** Names of the two sides' keyed map states. */
-export const INTERVAL_JOIN_STATE_NAMES = {
-  left: "sql-interval-join-left",
-  right: "sql-interval-join-right",
-} as const;
+/** A key's buffered rows of each side, each sorted by rowtime. */
+interface Buffers {
+  l: Buffered[];
+  r: Buffered[];
+}
+
+/** Name of the keyed value state holding a key's {@link Buffers}. */
+export const INTERVAL_JOIN_STATE_NAME = "sql-interval-join-buffers";
 
 /**
  * Accumulators of an interval join named `name` (job result, summed / maxed over subtasks): the
@@ -76,12 +81,25 @@ export function intervalJoinAccumulators(name: string): { buffered: string; maxB
   return { buffered: `${name}.bufferedRows`, maxBuffered: `${name}.maxBufferedRows` };
 }
 
+/** The index of the first entry of `list` (sorted by time) whose time is at least `t`. */
+function firstAtOrAfter(list: readonly Buffered[], t: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]![0] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The keyed two-input function behind {@link intervalJoin}. */
 export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row> {
   private readonly s: JoinSettings;
   private readonly o: IntervalJoinOptions;
-  private left!: MapState<number, Buffered[]>;
-  private right!: MapState<number, Buffered[]>;
+  private state!: ValueState<Buffers>;
+  /** Whether the state hands out its stored object (changes in place need no `update`). */
+  private byReference = false;
   private count = 0;
   private bufferedAcc!: LongCounter;
   private maxAcc!: MaxAccumulator;
@@ -93,12 +111,11 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
     this.o = options;
   }
 
-  /** Registers both sides' buffers. */
+  /** Registers the buffers' state and the accumulators. */
   override open(): void {
     const ctx = this.getRuntimeContext();
-    const n = INTERVAL_JOIN_STATE_NAMES;
-    this.left = ctx.getMapState(new MapStateDescriptor<number, Buffered[]>(n.left, "number"));
-    this.right = ctx.getMapState(new MapStateDescriptor<number, Buffered[]>(n.right, "number"));
+    this.state = ctx.getState(new ValueStateDescriptor<Buffers>(INTERVAL_JOIN_STATE_NAME));
+    this.byReference = holdsValueByReference(this.state);
     const acc = intervalJoinAccumulators(this.s.place);
     const buffered = ctx.getAccumulator<number, number>(acc.buffered);
     if (buffered instanceof LongCounter) this.bufferedAcc = buffered;
@@ -155,69 +172,81 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
     const hi = isLeft ? t - o.lower : t + o.upper;
     const loStrict = (isLeft ? o.upperStrict : o.lowerStrict) === true;
     const hiStrict = (isLeft ? o.lowerStrict : o.upperStrict) === true;
-    const other = isLeft ? this.right : this.left;
+    const stored = this.state.value();
+    const buffers = stored ?? { l: [], r: [] };
+    const other = isLeft ? buffers.r : buffers.l;
     const cond = s.condition;
     let matched = false;
-    for (const [ts, list] of other.entries()) {
-      if (ts < lo || ts > hi || (loStrict && ts === lo) || (hiStrict && ts === hi)) continue;
-      let changed = false;
-      for (const e of list) {
-        const l = isLeft ? row : e[0];
-        const r = isLeft ? e[0] : row;
-        if (cond !== null && cond(l, r) !== true) continue;
-        matched = true;
-        out.collect(joined(l, r));
-        if (!e[1]) {
-          e[1] = true;
-          changed = true;
-        }
+    let changed = false;
+    for (let i = firstAtOrAfter(other, lo); i < other.length; i++) {
+      const e = other[i]!;
+      const ts = e[0];
+      if (ts > hi || (hiStrict && ts === hi)) break;
+      if (loStrict && ts === lo) continue;
+      const l = isLeft ? row : e[1];
+      const r = isLeft ? e[1] : row;
+      if (cond !== null && cond(l, r) !== true) continue;
+      matched = true;
+      out.collect(joined(l, r));
+      if (!e[2]) {
+        e[2] = true;
+        changed = true;
       }
-      if (changed) other.put(ts, list);
     }
     // Buffer the row while rows of the other side it may join can still come (not late).
     // (Kept one ms past its bound, so a row of the other side exactly at the watermark joins.)
     const expiry = (isLeft ? t - o.lower : t + o.upper) + 1;
     if (ctx.timerService().currentWatermark() < expiry) {
-      const mine = isLeft ? this.left : this.right;
-      const list = mine.get(t);
-      if (list === null) mine.put(t, [[row, matched]]);
-      else {
-        list.push([row, matched]);
-        mine.put(t, list);
-      }
+      const mine = isLeft ? buffers.l : buffers.r;
+      const entry: Buffered = [t, row, matched];
+      if (mine.length === 0 || mine[mine.length - 1]![0] <= t) mine.push(entry);
+      else mine.splice(firstAtOrAfter(mine, t + 1), 0, entry);
+      changed = true;
       this.bufferedAcc.add(1);
       if (++this.count > this.maxAcc.getLocalValue()) this.maxAcc.add(this.count);
       ctx.timerService().registerEventTimeTimer(expiry);
     } else if (outer && !matched) {
       out.collect(padded(row, isLeft, isLeft ? o.rightArity : o.leftArity));
     }
+    if (changed && (stored === null || !this.byReference)) this.state.update(buffers);
   }
 
   /** Removes the rows that can no longer join, emitting unmatched outer rows padded. */
   override onTimer(time: number, _ctx: KeyedOnTimerContext<unknown>, out: Collector<Row>): void {
     const o = this.o;
-    // A left row at t expires at t - lower + 1, a right row at t + upper + 1.
-    this.expire(this.left, (ts) => ts - o.lower + 1 <= time, true, out);
-    this.expire(this.right, (ts) => ts + o.upper + 1 <= time, false, out);
+    const buffers = this.state.value();
+    if (buffers === null) return;
+    // A left row at t expires at t - lower + 1, a right row at t + upper + 1: a sorted prefix.
+    const gone =
+      this.expire(buffers.l, -o.lower + 1, time, true, out) +
+      this.expire(buffers.r, o.upper + 1, time, false, out);
+    if (gone === 0) return;
+    if (buffers.l.length === 0 && buffers.r.length === 0) this.state.clear();
+    else if (!this.byReference) this.state.update(buffers);
   }
 
+  /** Drops the rows of `list` expired at `time` (a row at `t` expires at `t + shift`); returns how many. */
   private expire(
-    state: MapState<number, Buffered[]>,
-    expired: (ts: number) => boolean,
+    list: Buffered[],
+    shift: number,
+    time: number,
     isLeft: boolean,
     out: Collector<Row>,
-  ): void {
-    const outer = isLeft ? this.s.leftOuter : this.s.rightOuter;
-    const pad = isLeft ? this.o.rightArity : this.o.leftArity;
-    const gone: number[] = [];
-    for (const [ts, list] of state.entries()) {
-      if (!expired(ts)) continue;
-      gone.push(ts);
-      this.count -= list.length;
-      this.bufferedAcc.add(-list.length);
-      if (outer) for (const e of list) if (!e[1]) out.collect(padded(e[0], isLeft, pad));
+  ): number {
+    let n = 0;
+    while (n < list.length && list[n]![0] + shift <= time) n++;
+    if (n === 0) return 0;
+    if (isLeft ? this.s.leftOuter : this.s.rightOuter) {
+      const pad = isLeft ? this.o.rightArity : this.o.leftArity;
+      for (let i = 0; i < n; i++) {
+        const e = list[i]!;
+        if (!e[2]) out.collect(padded(e[1], isLeft, pad));
+      }
     }
-    for (const ts of gone) state.remove(ts);
+    list.splice(0, n);
+    this.count -= n;
+    this.bufferedAcc.add(-n);
+    return n;
   }
 }
 
