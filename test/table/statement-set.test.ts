@@ -159,3 +159,27 @@ test("EXPLAIN STATEMENT SET and StatementSet.explain show every statement", asyn
     /expects exactly one INSERT statement, got a query statement/,
   );
 });
+
+test("statements reading the same table share one source: each generated row reaches one statement", async () => {
+  const t = TableEnvironment.create();
+  // Random values: two separate reads would draw different v for the same id.
+  await t.executeSql(
+    `CREATE TABLE rnd (id INT, v INT) WITH ('connector' = 'datagen', 'number-of-rows' = '200',
+      'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '200',
+      'fields.v.min' = '0', 'fields.v.max' = '99')`,
+  );
+  const low = await sinkTable(t, "low");
+  const high = await sinkTable(t, "high");
+  const jobs = await countJobs(async () => {
+    await (
+      await t.executeSql(`EXECUTE STATEMENT SET BEGIN
+        INSERT INTO low SELECT id, v FROM rnd WHERE v < 50;
+        INSERT INTO high SELECT id, v FROM rnd WHERE v >= 50;
+      END`)
+    ).await();
+  });
+  assert.equal(jobs, 1);
+  const ids = [...written(low), ...written(high)].map((l) => (JSON.parse(l) as { id: number }).id);
+  assert.equal(ids.length, 200, "every generated row reached exactly one of the statements");
+  assert.equal(new Set(ids).size, 200);
+});

@@ -438,14 +438,17 @@ export class TableEnvironment {
     rel: RelNode,
     upsertAggregate?: AggregateNode,
     env: StreamExecutionEnvironment = this.newEnv(),
+    shared?: SharedSources,
   ): {
     env: StreamExecutionEnvironment;
     stream: DataStream<Row>;
   } {
+    const create = (source: ScanSource, projection: readonly number[]): DataStream<Row> =>
+      this.catalogs.createSource(env, source, projection, this.config);
     const ctx: TranslateContext = {
       env,
       source: (source: ScanSource, projection: readonly number[]) =>
-        this.catalogs.createSource(env, source, projection, this.config),
+        shared === undefined ? create(source, projection) : shared.get(source, projection, create),
       lookup: (source: ScanSource, keys: readonly number[]) =>
         this.catalogs.createLookup(source, keys),
       compile: {
@@ -483,13 +486,15 @@ export class TableEnvironment {
 
   /**
    * Plans every INSERT (a failure plans and runs none), then translates them onto one
-   * environment: one job with a sink per statement. Each statement reads its sources itself.
+   * environment: one job with a sink per statement. Scans of the same table with the same
+   * columns are read once and feed every statement that reads them.
    */
   private executeInserts(inserts: readonly InsertStatement[]): TableResult {
     const planned = inserts.map((ins) => planInsert(ins, this.insertPlanner()));
     const env = this.newEnv();
+    const shared = new SharedSources();
     for (const p of planned) {
-      p.sink.write(this.translatePlan(p.rel, undefined, env).stream, p.rel, this.config);
+      p.sink.write(this.translatePlan(p.rel, undefined, env, shared).stream, p.rel, this.config);
     }
     const name = planned.map((p) => `insert-into_${p.target}`).join(",");
     return TableResult.insert({ env, stream: null, name });
@@ -509,4 +514,39 @@ function single(sql: string): Statement {
     );
   }
   return all[0]!;
+}
+
+/**
+ * The source streams of one job's statements (a statement set), so that scans of the same table
+ * with the same columns share one source: its rows feed every statement reading them.
+ */
+class SharedSources {
+  private readonly streams = new Map<string, { handle: unknown; stream: DataStream<Row> }[]>();
+
+  /** The stream of `source` read with `projection`, created by `create` on first use. */
+  get(
+    source: ScanSource,
+    projection: readonly number[],
+    create: (source: ScanSource, projection: readonly number[]) => DataStream<Row>,
+  ): DataStream<Row> {
+    const key = `${source.name}|${projection.join(",")}`;
+    let list = this.streams.get(key);
+    if (list === undefined) this.streams.set(key, (list = []));
+    const same = list.find((e) => sameHandle(e.handle, source.handle));
+    if (same !== undefined) return same.stream;
+    const stream = create(source, projection);
+    list.push({ handle: source.handle, stream });
+    return stream;
+  }
+}
+
+/** Whether two scans' handles read the same thing (the same object, or equal plain options). */
+function sameHandle(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  try {
+    const ja = JSON.stringify(a);
+    return ja !== undefined && ja.length < 100_000 && ja === JSON.stringify(b);
+  } catch {
+    return false;
+  }
 }
