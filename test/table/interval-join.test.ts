@@ -87,6 +87,25 @@ describe("planning", () => {
   });
 });
 
+describe("bad input", () => {
+  test("a one-sided time bound over unbounded input is refused, naming the columns and the fix", async () => {
+    const t = TableEnvironment.create({ parallelism: 1 });
+    await tables(t, [[1, 1]], [[1, 2]]);
+    await assert.rejects(
+      async () =>
+        (await t.executeSql("SELECT * FROM l, r WHERE l.k = r.k AND l.ts > r.ts")).collect(),
+      /bounds the time attributes ts and ts from one side only: an interval join needs a lower and an upper bound .* cast the time attributes to TIMESTAMP\(3\)/,
+    );
+    // Cast to plain timestamps, it is a regular join (the user's choice).
+    const rows = await (
+      await t.executeSql(
+        "SELECT l.k FROM l, r WHERE l.k = r.k AND CAST(l.ts AS TIMESTAMP(3)) < CAST(r.ts AS TIMESTAMP(3))",
+      )
+    ).collect();
+    assert.deepEqual(rows, [[1]]);
+  });
+});
+
 describe("running", () => {
   test("rows expire by watermark: state stays small and is empty at the end", async () => {
     const env = StreamExecutionEnvironment.getExecutionEnvironment({ target: "thread" });

@@ -128,12 +128,12 @@ interface PairBounds {
   hiStrict: boolean;
 }
 
-/**
- * The interval join bounds of `rel`'s condition, or null when it is not an interval join
- * (not an INNER/LEFT/RIGHT/FULL join, or no pair of rowtime attributes bounded on both sides).
- */
-export function intervalJoinSpec(rel: JoinNode): IntervalJoinSpec | null {
-  if (rel.joinType === "SEMI" || rel.joinType === "ANTI") return null;
+/** The bounds of every pair of rowtime attributes (left, right) the condition compares. */
+function timePairs(rel: JoinNode): {
+  pairs: Map<string, PairBounds>;
+  all: ReturnType<typeof conjuncts>;
+  boundsOf: (Bound | null)[][];
+} {
   const la = rel.left.fields.length;
   const fields = [...rel.left.fields, ...rel.right.fields];
   const rowtime = (i: number) => i >= 0 && i < fields.length && isRowtimeType(fields[i]!.type);
@@ -164,6 +164,33 @@ export function intervalJoinSpec(rel: JoinNode): IntervalJoinSpec | null {
       }
     }
   }
+  return { pairs, all, boundsOf };
+}
+
+/**
+ * The names of two rowtime attributes (left, right) that `rel`'s condition bounds from one side
+ * only (`l.ts > r.ts`), when no pair is bounded from both: such a join is no interval join,
+ * and over unbounded inputs its state would grow forever. Null otherwise.
+ */
+export function halfBoundedTimePair(rel: JoinNode): { left: string; right: string } | null {
+  if (intervalJoinSpec(rel) !== null) return null;
+  for (const p of timePairs(rel).pairs.values()) {
+    if (Number.isFinite(p.lo) !== Number.isFinite(p.hi)) {
+      return { left: rel.left.fields[p.left]!.name, right: rel.right.fields[p.right]!.name };
+    }
+  }
+  return null;
+}
+
+/**
+ * The interval join bounds of `rel`'s condition, or null when it is not an interval join
+ * (not an INNER/LEFT/RIGHT/FULL join, or no pair of rowtime attributes bounded on both sides).
+ */
+export function intervalJoinSpec(rel: JoinNode): IntervalJoinSpec | null {
+  if (rel.joinType === "SEMI" || rel.joinType === "ANTI") return null;
+  const la = rel.left.fields.length;
+  const fields = [...rel.left.fields, ...rel.right.fields];
+  const { pairs, all, boundsOf } = timePairs(rel);
   for (const p of pairs.values()) {
     if (!(Number.isFinite(p.lo) && Number.isFinite(p.hi))) continue;
     // The conjuncts made only of this pair's bounds, when both columns have the same type

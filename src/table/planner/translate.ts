@@ -34,7 +34,8 @@ import { translateWindow } from "./translate-window.ts";
 import { translateScan, usesCurrentWatermark, watermarkCalc } from "./translate-watermark.ts";
 import { translateRank } from "./translate-rank.ts";
 import { changelogModeOf } from "./changelog.ts";
-import { intervalJoinSpec } from "./interval-join.ts";
+import { halfBoundedTimePair, intervalJoinSpec } from "./interval-join.ts";
+import { readsUnbounded } from "./rank.ts";
 import { windowJoinSpec } from "./window-join.ts";
 import { windowJoin } from "../runtime/window-join.ts";
 import type { Timestamp } from "../types/timestamp.ts";
@@ -443,7 +444,15 @@ function streamingWindowJoin(rel: JoinNode, ctx: TranslateContext) {
 function streamingIntervalJoin(rel: JoinNode, ctx: TranslateContext) {
   if (ctx.env.getConfig().runtimeMode === "BATCH") return null;
   const spec = intervalJoinSpec(rel);
-  if (spec === null) return null;
+  if (spec === null) {
+    const half = halfBoundedTimePair(rel);
+    if (half !== null && (readsUnbounded(rel.left) || readsUnbounded(rel.right))) {
+      throw new SqlPlanError(
+        `The join condition bounds the time attributes ${half.left} and ${half.right} from one side only: an interval join needs a lower and an upper bound (such as ${half.left} BETWEEN ${half.right} - INTERVAL '1' HOUR AND ${half.right}), and as a regular join over unbounded input its state would grow forever. To join without a time bound, cast the time attributes to TIMESTAMP(3) first`,
+      );
+    }
+    return null;
+  }
   if (changelogModeOf(rel.left, false) !== "I" || changelogModeOf(rel.right, false) !== "I")
     return null;
   return spec;
