@@ -393,13 +393,17 @@ test("a savepoint of a disk job is self-contained (full files) and restores into
   const records = 12_000;
   const client = await counterJob(out, records, "disk", join(base, "cp1")).executeAsync("inc-sp");
   const result = client.getJobExecutionResult().catch((e: Error) => e);
-  await new Promise((r) => setTimeout(r, 350));
+  // Wait (up to 20 s: a loaded machine checkpoints slower) for a checkpoint with deltas.
+  const chainsNow = () =>
+    completedCheckpoints(join(base, "cp1")).flatMap(({ dir }) => handlesOf(dir, "counter"));
+  const deadline = Date.now() + 20_000;
+  while (!chainsNow().some((h) => h.files.length >= 2) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const chains = chainsNow();
   const sp = await client.stopWithSavepoint(join(base, "sp"));
   assert.match(String(await result), /cancel/i);
   // Chains existed before the savepoint...
-  const chains = completedCheckpoints(join(base, "cp1")).flatMap(({ dir }) =>
-    handlesOf(dir, "counter"),
-  );
   assert.ok(
     chains.some((h) => h.files.length >= 2),
     "checkpoints before the savepoint had deltas",

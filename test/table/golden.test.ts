@@ -46,7 +46,7 @@ for (const f of files) {
           );
         }
         assert.ok(report.ran > 0, `${f}: no record ran in ${mode.label}`);
-        if (mode.restoreParallelism !== undefined) {
+        if (mode.restoreParallelism !== undefined && !pending) {
           assert.ok(report.restored > 0, `${f}: no query was stopped mid-way and restored`);
         }
       },
