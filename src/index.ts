@@ -128,6 +128,17 @@ export {
   DEFAULT_BUCKET_CHECK_INTERVAL_MS,
   type FileSinkSettings,
 } from "./connectors/files/file-sink.ts";
+export { NexmarkSource, type NexmarkSplit } from "./connectors/nexmark/source.ts";
+export { NexmarkGenerator } from "./connectors/nexmark/generator.ts";
+export {
+  EventType as NexmarkEventType,
+  NEXMARK_DEFAULTS,
+  type NexmarkConfig,
+  type NexmarkEvent,
+  type Person as NexmarkPerson,
+  type Auction as NexmarkAuction,
+  type Bid as NexmarkBid,
+} from "./connectors/nexmark/model.ts";
 export { FileSinkWriter } from "./connectors/files/file-writer.ts";
 export { FileCommitter, type FileSinkCommittable } from "./connectors/files/file-committer.ts";
 export {
