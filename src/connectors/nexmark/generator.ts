@@ -87,7 +87,9 @@ export class NexmarkGenerator {
   private readonly rng = new Rng();
   /** Event time between two consecutive events, ms (fractional). */
   private readonly delay: number;
-  private readonly channelUrls = new Map<number, string>();
+  /** Names and URLs of the numbered channels, made on first use. */
+  private readonly channelNames: (string | undefined)[] = new Array(CHANNEL_NUMBERS);
+  private readonly channelUrls: (string | undefined)[] = new Array(CHANNEL_NUMBERS);
 
   /** A generator with `config` (unset fields take {@link NEXMARK_DEFAULTS}). */
   constructor(config: Partial<NexmarkConfig> = {}) {
@@ -241,7 +243,7 @@ export class NexmarkGenerator {
       url = CHANNEL_URLS[c]!;
     } else {
       const c = rng.int(CHANNEL_NUMBERS);
-      channel = `channel-${c}`;
+      channel = this.channelNames[c] ??= `channel-${c}`;
       url = this.channelUrl(c);
     }
     const size = 8 + 8 + 8 + channel.length + url.length + 8;
@@ -258,14 +260,14 @@ export class NexmarkGenerator {
 
   /** The URL of channel `c`: made once per channel from the seed; 9 in 10 carry `channel_id`. */
   private channelUrl(c: number): string {
-    let url = this.channelUrls.get(c);
+    let url = this.channelUrls[c];
     if (url !== undefined) return url;
     const rng = new Rng();
     rng.reset(this.config.seed ^ 0x5bd1e995, c);
     const p = this.pools;
     url = `https://www.nexmark.com/${p.word(rng)}/${p.word(rng)}/${p.word(rng)}/item.htm?query=1`;
     if (rng.int(10) > 0) url += `&channel_id=${Math.abs(mix(c))}`;
-    this.channelUrls.set(c, url);
+    this.channelUrls[c] = url;
     return url;
   }
 }
