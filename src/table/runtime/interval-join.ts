@@ -26,7 +26,14 @@ import { holdsValueByReference } from "../../runtime/state/heap-raw-states.ts";
 import type { Timestamp } from "../types/timestamp.ts";
 import { TableRuntimeError } from "./errors.ts";
 import { configure, type OperatorOptions } from "./execution.ts";
-import { joinSettings, unmatchableKey, type JoinSettings, type JoinType } from "./join.ts";
+import {
+  joined,
+  joinSettings,
+  paddedRow,
+  unmatchableKey,
+  type JoinSettings,
+  type JoinType,
+} from "./join.ts";
 import { RowKind, formatRow, type Row } from "./row.ts";
 import { partitionKey } from "./value-keys.ts";
 
@@ -163,7 +170,8 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
       time === null ||
       (!plain && unmatchableKey((isLeft ? s.leftKey : s.rightKey)(row), s.nullSafe))
     ) {
-      if (outer) out.collect(padded(row, isLeft, isLeft ? o.rightArity : o.leftArity));
+      if (outer)
+        out.collect(paddedRow(row, isLeft, isLeft ? o.rightArity : o.leftArity, RowKind.INSERT));
       return;
     }
     const t = time.millis;
@@ -187,7 +195,7 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
       const r = isLeft ? e[1] : row;
       if (cond !== null && cond(l, r) !== true) continue;
       matched = true;
-      out.collect(joined(l, r));
+      out.collect(joined(RowKind.INSERT, l, r));
       if (!e[2]) {
         e[2] = true;
         changed = true;
@@ -206,7 +214,7 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
       if (++this.count > this.maxAcc.getLocalValue()) this.maxAcc.add(this.count);
       ctx.timerService().registerEventTimeTimer(expiry);
     } else if (outer && !matched) {
-      out.collect(padded(row, isLeft, isLeft ? o.rightArity : o.leftArity));
+      out.collect(paddedRow(row, isLeft, isLeft ? o.rightArity : o.leftArity, RowKind.INSERT));
     }
     if (changed && (stored === null || !this.byReference)) this.state.update(buffers);
   }
@@ -240,7 +248,7 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
       const pad = isLeft ? this.o.rightArity : this.o.leftArity;
       for (let i = 0; i < n; i++) {
         const e = list[i]!;
-        if (!e[2]) out.collect(padded(e[1], isLeft, pad));
+        if (!e[2]) out.collect(paddedRow(e[1], isLeft, pad, RowKind.INSERT));
       }
     }
     list.splice(0, n);
@@ -248,25 +256,6 @@ export class IntervalJoinFunction extends KeyedCoProcessFunction<unknown, Row, R
     this.bufferedAcc.add(-n);
     return n;
   }
-}
-
-/** `[+I, ...left fields, ...right fields]`. */
-function joined(left: Row, right: Row): Row {
-  const out: Row = new Array(left.length + right.length - 1);
-  out[0] = RowKind.INSERT;
-  let j = 1;
-  for (let i = 1; i < left.length; i++) out[j++] = left[i];
-  for (let i = 1; i < right.length; i++) out[j++] = right[i];
-  return out;
-}
-
-/** `row` as +I with NULLs for the other side's `pad` fields. */
-function padded(row: Row, isLeft: boolean, pad: number): Row {
-  const out: Row = [RowKind.INSERT];
-  if (!isLeft) for (let i = 0; i < pad; i++) out.push(null);
-  for (let i = 1; i < row.length; i++) out.push(row[i]);
-  if (isLeft) for (let i = 0; i < pad; i++) out.push(null);
-  return out;
 }
 
 /**

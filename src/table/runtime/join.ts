@@ -232,16 +232,24 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
         `${s.place}: an outer join needs leftArity and rightArity to pad rows`,
       );
     }
-    const out: Row = [kind];
-    if (!isLeft) for (let i = 0; i < pad; i++) out.push(null);
-    for (let i = 1; i < row.length; i++) out.push(row[i]);
-    if (isLeft) for (let i = 0; i < pad; i++) out.push(null);
-    return out;
+    return paddedRow(row, isLeft, pad, kind);
   }
 }
 
+/**
+ * `row` of the left (`isLeft`) or right side as a joined row of `kind` with NULLs for the other
+ * side's `pad` fields.
+ */
+export function paddedRow(row: Row, isLeft: boolean, pad: number, kind: RowKind): Row {
+  const out: Row = [kind];
+  if (!isLeft) for (let i = 0; i < pad; i++) out.push(null);
+  for (let i = 1; i < row.length; i++) out.push(row[i]);
+  if (isLeft) for (let i = 0; i < pad; i++) out.push(null);
+  return out;
+}
+
 /** `[kind, ...left fields, ...right fields]`. */
-function joined(kind: RowKind, left: Row, right: Row): Row {
+export function joined(kind: RowKind, left: Row, right: Row): Row {
   const out: Row = new Array(left.length + right.length - 1);
   out[0] = kind;
   let j = 1;

@@ -19,7 +19,7 @@ import {
 import { ListStateDescriptor, type ListState } from "../../api/state.ts";
 import { TableRuntimeError } from "./errors.ts";
 import { configure, type OperatorOptions } from "./execution.ts";
-import { unmatchableKey } from "./join.ts";
+import { joined, paddedRow, unmatchableKey } from "./join.ts";
 import { RowKind, formatRow, type Row } from "./row.ts";
 import { partitionKey } from "./value-keys.ts";
 
@@ -133,40 +133,22 @@ export class WindowJoinFunction extends KeyedCoProcessFunction<unknown, Row, Row
           matched = true;
           rightMatched[j] = true;
           if (type === "SEMI" || type === "ANTI") break;
-          out.collect(joined(l, r));
+          out.collect(joined(RowKind.INSERT, l, r));
         }
       }
       if (type === "SEMI" ? matched : type === "ANTI" ? !matched : false) {
         out.collect(l.slice());
       } else if (!matched && (type === "LEFT" || type === "FULL")) {
-        out.collect(padded(l, true, o.rightArity));
+        out.collect(paddedRow(l, true, o.rightArity, RowKind.INSERT));
       }
     }
     if (type === "RIGHT" || type === "FULL") {
       for (let j = 0; j < rights.length; j++) {
-        if (!rightMatched[j]) out.collect(padded(rights[j]!, false, o.leftArity));
+        if (!rightMatched[j])
+          out.collect(paddedRow(rights[j]!, false, o.leftArity, RowKind.INSERT));
       }
     }
   }
-}
-
-/** `[+I, ...left fields, ...right fields]`. */
-function joined(left: Row, right: Row): Row {
-  const out: Row = new Array(left.length + right.length - 1);
-  out[0] = RowKind.INSERT;
-  let j = 1;
-  for (let i = 1; i < left.length; i++) out[j++] = left[i];
-  for (let i = 1; i < right.length; i++) out[j++] = right[i];
-  return out;
-}
-
-/** `row` as +I with NULLs for the other side's `pad` fields. */
-function padded(row: Row, isLeft: boolean, pad: number): Row {
-  const out: Row = [RowKind.INSERT];
-  if (!isLeft) for (let i = 0; i < pad; i++) out.push(null);
-  for (let i = 1; i < row.length; i++) out.push(row[i]);
-  if (isLeft) for (let i = 0; i < pad; i++) out.push(null);
-  return out;
 }
 
 /**
