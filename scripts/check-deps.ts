@@ -27,7 +27,7 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   graph: ["api", "core"],
   runtime: ["graph", "api", "core"],
   cluster: ["runtime", "graph", "api", "core"],
-  connectors: ["api", "core"],
+  connectors: ["table", "api", "core"],
   cli: ["cluster", "table", "runtime", "graph", "api", "core", "connectors"],
   // Planned layers (rules in place before the folders exist).
   table: ["api", "runtime", "graph", "core"],
