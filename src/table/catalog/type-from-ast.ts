@@ -1,9 +1,10 @@
 /**
  * From the parser's syntactic data types ({@link DataTypeNode}) to logical types
- * (`src/table/types/logical-type.ts`), with Flink's defaults (`VARCHAR` = `VARCHAR(1)`,
- * `DECIMAL` = `DECIMAL(10, 0)`, `TIMESTAMP` = `TIMESTAMP(6)`, `TIME` = `TIME(0)`...). An invalid
- * parameter (`CHAR(0)`, `DECIMAL(40, 2)`, `TIMESTAMP(10)`, duplicate ROW field names) or a type
- * Strom does not have (`RAW`) throws a {@link DdlValidationError} naming the type and its place.
+ * (`src/table/types/logical-type.ts`), with Flink SQL's defaults (`VARCHAR` = `STRING`,
+ * `CHAR` = `CHAR(1)`, `DECIMAL` = `DECIMAL(10, 0)`, `TIMESTAMP` = `TIMESTAMP(6)`, `TIME` =
+ * `TIME(0)`...). An invalid parameter (`CHAR(0)`, `DECIMAL(40, 2)`, `TIMESTAMP(10)`, duplicate
+ * ROW field names) or a type Strom does not have (`RAW`) throws a {@link DdlValidationError}
+ * naming the type and its place.
  */
 import type { DataTypeNode, IntervalQualifier, ScalarTypeNode } from "../sql/ast-types.ts";
 import { formatDataType } from "../sql/format-statement.ts";
@@ -71,7 +72,8 @@ function scalar(node: ScalarTypeNode): LogicalType {
       return T.CHAR(p ?? 1);
     case "VARCHAR":
       noScale(node);
-      return T.VARCHAR(p ?? 1);
+      // Flink's SQL type system: an unspecified VARCHAR / VARBINARY length is the largest.
+      return p === undefined ? T.STRING() : T.VARCHAR(p);
     case "STRING":
       noParams(node);
       return T.STRING();
@@ -80,7 +82,7 @@ function scalar(node: ScalarTypeNode): LogicalType {
       return T.BINARY(p ?? 1);
     case "VARBINARY":
       noScale(node);
-      return T.VARBINARY(p ?? 1);
+      return p === undefined ? T.BYTES() : T.VARBINARY(p);
     case "BYTES":
       noParams(node);
       return T.BYTES();
