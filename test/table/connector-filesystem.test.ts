@@ -433,3 +433,27 @@ test("a restored reader resumes mid-file and still names lines correctly", async
     "no line lost or repeated",
   );
 });
+
+test("JSON lines: millisecond timestamps read exactly, impossible dates are refused", async () => {
+  const dir = tmp();
+  const file = path.join(dir, "ts.json");
+  fs.writeFileSync(
+    file,
+    [
+      '{"ts": "2024-02-29 23:59:59.999"}',
+      '{"ts": "1969-12-31 23:59:59.999"}',
+      '{"ts": "2026-01-01T00:00:00.000"}',
+    ].join("\n") + "\n",
+  );
+  const ddl = (name: string, f: string) =>
+    `CREATE TABLE ${name} (ts TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = '${f}', 'format' = 'json')`;
+  await assert.rejects(collect(sourceOf(ddl("t1", file), "t1")), /line 3: field 'ts'/);
+  fs.writeFileSync(file, '{"ts": "2024-02-29 23:59:59.999"}\n{"ts": "1969-12-31 23:59:59.999"}\n');
+  const rows = await collect(sourceOf(ddl("t2", file), "t2"));
+  assert.deepEqual(
+    rows.map((r) => (r[1] as Timestamp).millis),
+    [Date.UTC(2024, 1, 29, 23, 59, 59, 999), -1],
+  );
+  fs.writeFileSync(file, '{"ts": "2023-02-29 00:00:00.000"}\n');
+  await assert.rejects(collect(sourceOf(ddl("t3", file), "t3")), /is not a TIMESTAMP\(3\)/);
+});

@@ -17,7 +17,7 @@ import type { ValidatedOptions } from "../connectors/options.ts";
 import { formatTimestamp, parseTimestamp } from "../types/datetime.ts";
 import { toJsonValue } from "../types/format.ts";
 import type { LogicalType, RowType } from "../types/logical-type.ts";
-import type { Timestamp } from "../types/timestamp.ts";
+import { Timestamp as TimestampClass, type Timestamp } from "../types/timestamp.ts";
 import { typeToString } from "../types/type-print.ts";
 import { textConverter, type TextConverter } from "./convert.ts";
 import {
@@ -60,18 +60,28 @@ class RawNumber {
   }
 }
 
-function parseLine(line: string): unknown {
+/**
+ * Thrown by the fast converters (numbers as parsed by plain `JSON.parse`) for a value they cannot
+ * convert exactly (a DECIMAL, an integer beyond 2^53, a number in a STRING column): the line is
+ * then parsed again keeping every number's digits.
+ */
+const NEEDS_EXACT = Symbol("needs exact digits");
+
+/** Parses a line; `exact` keeps numbers as {@link RawNumber}s (slower). */
+function parseLine(line: string, exact: boolean): unknown {
   try {
-    return JSON.parse(line, (_k, v, ctx?: { source?: string }) =>
-      typeof v === "number" ? new RawNumber(ctx?.source ?? String(v)) : v,
-    );
+    return exact
+      ? JSON.parse(line, (_k, v, ctx?: { source?: string }) =>
+          typeof v === "number" ? new RawNumber(ctx?.source ?? String(v)) : v,
+        )
+      : JSON.parse(line);
   } catch (e) {
     throw new FormatError(`malformed JSON: ${(e as Error).message}`);
   }
 }
 
 function kindOf(node: unknown): string {
-  if (node instanceof RawNumber) return "a number";
+  if (node instanceof RawNumber || typeof node === "number") return "a number";
   if (Array.isArray(node)) return "an array";
   if (node === null) return "null";
   return typeof node === "object" ? "an object" : `a ${typeof node}`;
@@ -92,7 +102,11 @@ function wrongKind(node: unknown, type: LogicalType): never {
   throw new FormatError(`expected ${typeToString(type)}, found ${kindOf(node)}`);
 }
 
-function converter(type: LogicalType, iso: boolean): NodeConverter {
+/**
+ * The converter of a JSON node to a value of `type`. `exact`: numbers come as RawNumbers;
+ * otherwise as JS numbers, and a value that needs its exact digits throws {@link NEEDS_EXACT}.
+ */
+function converter(type: LogicalType, iso: boolean, exact: boolean): NodeConverter {
   const nullable =
     (c: NodeConverter): NodeConverter =>
     (node) => {
@@ -102,16 +116,72 @@ function converter(type: LogicalType, iso: boolean): NodeConverter {
       }
       return c(node);
     };
-  return nullable(nonNull(type, iso));
+  return nullable(nonNull(type, iso, exact));
 }
 
-function fromText(type: LogicalType, acceptsNumber: boolean): NodeConverter {
+const INTEGRAL_RANGES: Readonly<Record<string, readonly [number, number]>> = {
+  TINYINT: [-128, 127],
+  SMALLINT: [-32768, 32767],
+  INT: [-2147483648, 2147483647],
+  BIGINT: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
+
+/** A JS number (plain `JSON.parse`) as a value of a numeric type, when that is exact. */
+function fastNumber(type: LogicalType, text: TextConverter): (n: number) => unknown {
+  const range = INTEGRAL_RANGES[type.kind];
+  if (range !== undefined) {
+    const [lo, hi] = range;
+    return (n) => {
+      if (!Number.isSafeInteger(n)) throw NEEDS_EXACT;
+      return n >= lo && n <= hi ? n + 0 : text(String(n));
+    };
+  }
+  if (type.kind === "DOUBLE") return (n) => n;
+  if (type.kind === "FLOAT") return (n) => text(String(n));
+  return () => {
+    throw NEEDS_EXACT;
+  };
+}
+
+function fromText(type: LogicalType, acceptsNumber: boolean, exact: boolean): NodeConverter {
   const text = textConverter(type);
+  const number = fastNumber(type, text);
   return (node) => {
     if (typeof node === "string") return text(node);
     if (acceptsNumber && node instanceof RawNumber) return text(node.source);
+    if (acceptsNumber && !exact && typeof node === "number") return number(node);
     return wrongKind(node, type);
   };
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Epoch milliseconds of `yyyy-MM-dd HH:mm:ss.SSS` (or with `T`) from 1970 on, read digit by
+ * digit; -1 for any other text (which the general parser then reads or refuses).
+ */
+function millisOf(s: string): number {
+  if (s.length !== 23) return -1;
+  let v = 0;
+  const d = (i: number): number => {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) v = -1;
+    return c;
+  };
+  const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+  const month = d(5) * 10 + d(6);
+  const day = d(8) * 10 + d(9);
+  const hour = d(11) * 10 + d(12);
+  const minute = d(14) * 10 + d(15);
+  const second = d(17) * 10 + d(18);
+  const milli = d(20) * 100 + d(21) * 10 + d(22);
+  const seps = s[4] === "-" && s[7] === "-" && s[13] === ":" && s[16] === ":" && s[19] === ".";
+  const mid = s[10] === " " || s[10] === "T";
+  if (v < 0 || !seps || !mid || year < 1970 || month < 1 || month > 12 || hour > 23) return -1;
+  if (minute > 59 || second > 59 || day < 1 || day > DAYS_IN_MONTH[month - 1]!) return -1;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)))
+    return -1;
+  return Date.UTC(year, month - 1, day, hour, minute, second, milli);
 }
 
 function timestampConverter(
@@ -129,6 +199,8 @@ function timestampConverter(
       else ok = false;
     }
     if (iso !== s.includes("T")) ok = false;
+    const millis = ok && type.precision >= 3 ? millisOf(s) : -1;
+    if (millis >= 0) return TimestampClass.fromMillis(millis);
     const ts: Timestamp | undefined = ok ? parseTimestamp(s, type.precision, { iso }) : undefined;
     if (ts === undefined) {
       throw new FormatError(`'${node}' is not a ${typeToString(type)} (${form})`);
@@ -137,11 +209,17 @@ function timestampConverter(
   };
 }
 
-function nonNull(type: LogicalType, iso: boolean): NodeConverter {
+function nonNull(type: LogicalType, iso: boolean, exact: boolean): NodeConverter {
   switch (type.kind) {
     case "CHAR":
     case "VARCHAR": {
       const text = textConverter(type);
+      if (!exact) {
+        return (node) => {
+          if (typeof node !== "string") throw NEEDS_EXACT;
+          return text(node);
+        };
+      }
       return (node) => text(typeof node === "string" ? node : jsonText(node));
     }
     case "BOOLEAN": {
@@ -162,17 +240,17 @@ function nonNull(type: LogicalType, iso: boolean): NodeConverter {
     case "DECIMAL":
     case "INTERVAL_YEAR_MONTH":
     case "INTERVAL_DAY_TIME":
-      return fromText(type, true);
+      return fromText(type, true, exact);
     case "DATE":
     case "TIME":
     case "BINARY":
     case "VARBINARY":
-      return fromText(type, false);
+      return fromText(type, false, exact);
     case "TIMESTAMP":
     case "TIMESTAMP_LTZ":
       return timestampConverter(type, iso);
     case "ARRAY": {
-      const el = converter(type.element, iso);
+      const el = converter(type.element, iso, exact);
       return (node) => (Array.isArray(node) ? node.map(el) : wrongKind(node, type));
     }
     case "MAP":
@@ -181,8 +259,8 @@ function nonNull(type: LogicalType, iso: boolean): NodeConverter {
       const key: TextConverter = textConverter(keyType);
       const value =
         type.kind === "MAP"
-          ? converter(type.value, iso)
-          : fromText({ kind: "INT", nullable: false }, true);
+          ? converter(type.value, iso, exact)
+          : fromText({ kind: "INT", nullable: false }, true, exact);
       return (node) => {
         if (
           node === null ||
@@ -198,7 +276,7 @@ function nonNull(type: LogicalType, iso: boolean): NodeConverter {
       };
     }
     case "ROW": {
-      const fields = type.fields.map((f) => [f.name, converter(f.type, iso)] as const);
+      const fields = type.fields.map((f) => [f.name, converter(f.type, iso, exact)] as const);
       return (node) => {
         if (
           node === null ||
@@ -220,20 +298,33 @@ function nonNull(type: LogicalType, iso: boolean): NodeConverter {
 class JsonDecoder implements RowDecoder {
   readonly ignoreParseErrors: boolean;
   private readonly failOnMissing: boolean;
-  private readonly fields: readonly { name: string; convert: NodeConverter }[];
+  /** Converters of numbers as JS numbers (the fast path). */
+  private readonly fast: readonly { name: string; convert: NodeConverter }[];
+  /** Converters of numbers with their digits (lines the fast path cannot convert exactly). */
+  private readonly exact: readonly { name: string; convert: NodeConverter }[];
 
   constructor(ctx: FormatContext) {
     const iso = ctx.options.get(TIMESTAMP_FORMAT) === "ISO-8601";
     this.ignoreParseErrors = ctx.options.get(IGNORE_PARSE_ERRORS)!;
     this.failOnMissing = ctx.options.get(FAIL_ON_MISSING_FIELD)!;
-    this.fields = projectionOf(ctx).map((i) => {
-      const f = ctx.rowType.fields[i]!;
-      return { name: f.name, convert: converter(f.type, iso) };
-    });
+    const fields = projectionOf(ctx).map((i) => ctx.rowType.fields[i]!);
+    this.fast = fields.map((f) => ({ name: f.name, convert: converter(f.type, iso, false) }));
+    this.exact = fields.map((f) => ({ name: f.name, convert: converter(f.type, iso, true) }));
   }
 
   decode(line: string): unknown[] | null {
-    const node = parseLine(line);
+    try {
+      return this.convert(parseLine(line, false), this.fast);
+    } catch (e) {
+      if (e !== NEEDS_EXACT) throw e;
+      return this.convert(parseLine(line, true), this.exact);
+    }
+  }
+
+  private convert(
+    node: unknown,
+    fields: readonly { name: string; convert: NodeConverter }[],
+  ): unknown[] {
     if (
       node === null ||
       typeof node !== "object" ||
@@ -243,9 +334,9 @@ class JsonDecoder implements RowDecoder {
       throw new FormatError(`expected a JSON object, found ${kindOf(node)}`);
     }
     const obj = node as Record<string, unknown>;
-    const out = new Array<unknown>(this.fields.length);
-    for (let k = 0; k < this.fields.length; k++) {
-      const { name, convert } = this.fields[k]!;
+    const out = new Array<unknown>(fields.length);
+    for (let k = 0; k < fields.length; k++) {
+      const { name, convert } = fields[k]!;
       const present = Object.hasOwn(obj, name);
       if (!present && this.failOnMissing) throw new FormatError(`field '${name}' is missing`);
       try {
@@ -291,26 +382,65 @@ function jsonValue(value: unknown, type: LogicalType, iso: boolean): unknown {
   }
 }
 
+/** Writes one field's value as JSON text (the value is not NULL). */
+type FieldWriter = (value: unknown) => string;
+
+/** A writer of a column's values: strings and integers directly, the rest via jsonValue. */
+function fieldWriter(type: LogicalType, iso: boolean): FieldWriter {
+  switch (type.kind) {
+    case "CHAR":
+    case "VARCHAR":
+      return (v) => JSON.stringify(v);
+    case "TINYINT":
+    case "SMALLINT":
+    case "INT":
+    case "BIGINT":
+      return (v) => (typeof v === "number" ? String(v) : JSON.stringify(jsonValue(v, type, iso)));
+    case "TIMESTAMP":
+    case "TIMESTAMP_LTZ": {
+      // Rows often share a time: the last one's text is kept.
+      let last: Timestamp | null = null;
+      let text = "";
+      return (v) => {
+        const ts = v as Timestamp;
+        if (last === null || last.millis !== ts.millis || last.nanos !== ts.nanos) {
+          text = JSON.stringify(jsonValue(v, type, iso));
+          last = ts;
+        }
+        return text;
+      };
+    }
+    default:
+      return (v) => JSON.stringify(jsonValue(v, type, iso));
+  }
+}
+
 class JsonEncoder implements RowEncoder {
-  private readonly fields: readonly { name: string; type: LogicalType }[];
-  private readonly iso: boolean;
+  /** Per column: `{"name":` or `,"name":`, and its writer. */
+  private readonly fields: readonly { key: string; write: FieldWriter }[];
   private readonly skipNulls: boolean;
 
   constructor(ctx: FormatContext) {
-    this.fields = ctx.rowType.fields.map((f) => ({ name: f.name, type: f.type }));
-    this.iso = ctx.options.get(TIMESTAMP_FORMAT) === "ISO-8601";
+    const iso = ctx.options.get(TIMESTAMP_FORMAT) === "ISO-8601";
+    this.fields = ctx.rowType.fields.map((f) => ({
+      key: `${JSON.stringify(f.name)}:`,
+      write: fieldWriter(f.type, iso),
+    }));
     this.skipNulls = ctx.options.get(IGNORE_NULL_FIELDS)!;
   }
 
   encode(values: readonly unknown[]): string {
-    const out: Record<string, unknown> = {};
+    let out = "{";
+    let first = true;
     for (let i = 0; i < this.fields.length; i++) {
       const v = values[i];
-      if ((v === null || v === undefined) && this.skipNulls) continue;
+      const isNull = v === null || v === undefined;
+      if (isNull && this.skipNulls) continue;
       const f = this.fields[i]!;
-      out[f.name] = jsonValue(v, f.type, this.iso);
+      out += (first ? "" : ",") + f.key + (isNull ? "null" : f.write(v));
+      first = false;
     }
-    return JSON.stringify(out);
+    return out + "}";
   }
 }
 
@@ -328,7 +458,7 @@ export const JSON_FORMAT: FormatFactory = {
     // Every type has a JSON form but map keys, which must have a text form.
     for (const f of rowType.fields) {
       try {
-        converter(f.type, false);
+        converter(f.type, false, true);
       } catch (e) {
         throw new FormatError(
           `The json format cannot hold column '${f.name}' of type ${typeToString(f.type)} in ` +
