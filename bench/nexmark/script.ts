@@ -1,13 +1,14 @@
 /**
  * The Nexmark SQL scripts: the source table (generated, or read from a JSON-lines file), the
  * `person` / `auction` / `bid` views and one query file, with their `${NAME}` placeholders
- * filled in; and `count_char`, the scalar function q14 calls.
+ * filled in; and registering `count_char`, the scalar function q14 calls (udf.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TableEnvironment } from "../../src/index.ts";
+import { countChar } from "./udf.ts";
 
 /** This folder. */
 export const NEXMARK_DIR = dirname(fileURLToPath(import.meta.url));
@@ -66,15 +67,7 @@ export function sideInputFile(): string {
   return path;
 }
 
-/** The number of times the one-character string `c` occurs in `s` (q14's UDF). */
-export function countChar(s: string | null, c: string | null): number {
-  if (s === null || c === null || c.length === 0) return 0;
-  let n = 0;
-  for (let i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + c.length)) n++;
-  return n;
-}
-
-/** Registers `count_char(STRING, STRING) -> BIGINT` in a table environment. */
+/** Registers q14's `count_char(STRING, STRING) -> BIGINT` (udf.ts) in a table environment. */
 export function registerCountChar(tEnv: TableEnvironment): void {
-  tEnv.createTemporarySystemFunction("count_char", countChar, { resultType: "BIGINT" });
+  tEnv.createTemporarySystemFunction("count_char", countChar);
 }
