@@ -4,7 +4,7 @@ CREATE TABLE fs_sink (
   auction BIGINT,
   bidder BIGINT,
   price BIGINT,
-  dateTime TIMESTAMP(3),
+  `dateTime` TIMESTAMP(3),
   extra VARCHAR,
   dt STRING,
   hm STRING
@@ -15,5 +15,5 @@ CREATE TABLE fs_sink (
 );
 
 INSERT INTO fs_sink
-SELECT auction, bidder, price, dateTime, extra, DATE_FORMAT(dateTime, 'yyyy-MM-dd'), DATE_FORMAT(dateTime, 'HH:mm')
+SELECT auction, bidder, price, `dateTime`, extra, DATE_FORMAT(`dateTime`, 'yyyy-MM-dd'), DATE_FORMAT(`dateTime`, 'HH:mm')
 FROM bid;

@@ -13,12 +13,12 @@ CREATE TABLE nexmark_q13 (
   auction BIGINT,
   bidder BIGINT,
   price BIGINT,
-  dateTime TIMESTAMP(3),
+  `dateTime` TIMESTAMP(3),
   `value` VARCHAR
 ) WITH ('connector' = 'blackhole');
 
 INSERT INTO nexmark_q13
-SELECT B.auction, B.bidder, B.price, B.dateTime, S.`value`
+SELECT B.auction, B.bidder, B.price, B.`dateTime`, S.`value`
 FROM (SELECT *, PROCTIME() AS p_time FROM bid) AS B
 JOIN side_input FOR SYSTEM_TIME AS OF B.p_time AS S
 ON MOD(B.auction, 10000) = S.key;

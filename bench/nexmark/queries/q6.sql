@@ -8,10 +8,10 @@ CREATE TABLE nexmark_q6 (
 
 INSERT INTO nexmark_q6
 SELECT Q.seller,
-  AVG(Q.final) OVER (PARTITION BY Q.seller ORDER BY Q.dateTime ROWS BETWEEN 10 PRECEDING AND CURRENT ROW)
+  AVG(Q.final) OVER (PARTITION BY Q.seller ORDER BY Q.`dateTime` ROWS BETWEEN 10 PRECEDING AND CURRENT ROW)
 FROM (
-  SELECT MAX(B.price) AS final, A.seller, B.dateTime
+  SELECT MAX(B.price) AS final, A.seller, B.`dateTime`
   FROM auction AS A, bid AS B
-  WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires
+  WHERE A.id = B.auction AND B.`dateTime` BETWEEN A.`dateTime` AND A.expires
   GROUP BY A.id, A.seller
 ) AS Q;
