@@ -1,0 +1,337 @@
+/**
+ * Nexmark on Strom beside Apache Flink, on the same machine in the same run:
+ *
+ *   npm run bench:compare-flink -- [--queries q0,q5] [--events N] [--parallelism P]
+ *
+ * Writes N events once to a JSON-lines file, then runs each query on Strom (a child process of
+ * this Node) and on Flink (bench/flink's launcher: the same SQL file in a local mini-cluster, the
+ * same parallelism), both reading that file with the filesystem connector and the json format.
+ * Insert-only queries write to a filesystem sink (JSON lines; q10 its partitioned CSV files);
+ * updating ones (q4, q5, q9, q15-q19) end in a SELECT whose changelog each engine applies and
+ * writes as its final rows. The two results must be the same multiset (`results=match`; a
+ * mismatch is reported with examples). Each engine is timed from its job's submission to its end
+ * (no process or JVM start-up) and charged its process CPU time over that span; the table shows
+ * events/s per core (events over CPU seconds) for both, their ratio Strom/Flink, and peak
+ * resident memory, and ends with one line per query:
+ * `q5 strom=412000 flink=198000 ratio=2.08 results=match`. Results are appended to
+ * bench/results/compare-flink.jsonl.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { writeEventsFile } from "./events-file.ts";
+import { measure } from "./run-query.ts";
+import { QUERIES, nexmarkScript } from "./script.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const FLINK_DIR = join(ROOT, "bench", "flink");
+/** Queries whose result is an updating changelog: compared as final rows. */
+const UPDATING = new Set(["q4", "q5", "q9", "q15", "q16", "q17", "q18", "q19"]);
+/** Queries not compared, and why. */
+const SKIPPED: Readonly<Record<string, string>> = {
+  q6: "not valid SQL as published (neither engine runs it)",
+  q13: "Flink 2.2's filesystem connector is no lookup source (it asks for a versioned table)",
+};
+/** Queries run on both engines whose results are not comparable. */
+const UNCOMPARABLE: Readonly<Record<string, string>> = {
+  q12: "processing-time windows: results depend on the machine's speed",
+};
+
+/** One engine's run of one query. */
+interface EngineRun {
+  readonly elapsedMs: number;
+  readonly cpuMs: number;
+  readonly peakRssBytes: number;
+  readonly error?: string;
+}
+
+function parseArgs(argv: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith("--")) throw new Error(`unexpected argument '${a}'`);
+    const eq = a.indexOf("=");
+    if (eq > 0) out[a.slice(2, eq)] = a.slice(eq + 1);
+    else out[a.slice(2)] = argv[++i] ?? "";
+  }
+  return out;
+}
+
+/** The query's script over the events file, with its sink made comparable. */
+function comparisonScript(query: string, input: string, output: string): string {
+  const script = nexmarkScript(query, { kind: "file", path: input }, { OUTPUT: output });
+  if (query === "q10") return script;
+  if (UPDATING.has(query)) {
+    // The sink table goes; the INSERT becomes its SELECT (collected by the engine).
+    return script
+      .replace(/CREATE TABLE nexmark_q\d+ \([^;]*?\) WITH \('connector' = 'blackhole'\);/s, "")
+      .replace(/INSERT INTO nexmark_q\d+\s+/, "");
+  }
+  return script.replace(
+    "WITH ('connector' = 'blackhole')",
+    `WITH ('connector' = 'filesystem', 'path' = '${output}', 'format' = 'json')`,
+  );
+}
+
+/** Runs the Strom side in a child process (its own peak memory). */
+function runStrom(
+  query: string,
+  scriptPath: string,
+  collect: string | undefined,
+  parallelism: number,
+  events: number,
+): EngineRun {
+  const args = [
+    fileURLToPath(import.meta.url),
+    "--child",
+    query,
+    "--script",
+    scriptPath,
+    "--parallelism",
+    String(parallelism),
+    "--events",
+    String(events),
+  ];
+  if (collect !== undefined) args.push("--collect", collect);
+  const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 256 * 2 ** 20 });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (r.status !== 0 || line === undefined) {
+    return { elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, error: lastLines(r.stderr || r.stdout) };
+  }
+  return JSON.parse(line) as EngineRun;
+}
+
+/** Runs the Flink side with the launcher. */
+function runFlink(scriptPath: string, collect: string | undefined, parallelism: number): EngineRun {
+  const cp = `${join(FLINK_DIR, "target", "strom-flink-launcher.jar")}:${join(FLINK_DIR, "target", "lib", "*")}`;
+  const args = [
+    "-Xmx4g",
+    "-cp",
+    cp,
+    "strom.bench.FlinkSqlLauncher",
+    "--sql",
+    scriptPath,
+    "--parallelism",
+    String(parallelism),
+  ];
+  if (collect !== undefined) args.push("--collect", collect);
+  const r = spawnSync("java", args, { encoding: "utf8", maxBuffer: 256 * 2 ** 20 });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (r.status !== 0 || line === undefined) {
+    return { elapsedMs: 0, cpuMs: 0, peakRssBytes: 0, error: lastLines(r.stderr || r.stdout) };
+  }
+  const j = JSON.parse(line) as { elapsedMs: number; cpuMs: number; peakRssBytes: number };
+  return { elapsedMs: j.elapsedMs, cpuMs: j.cpuMs, peakRssBytes: j.peakRssBytes };
+}
+
+function lastLines(text: string): string {
+  return text.trim().split("\n").slice(-4).join(" | ") || "no output";
+}
+
+/** Every visible file under `dir` (hidden and in-progress files are not results). */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (name.startsWith(".") || name.startsWith("_")) continue;
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d*))?$/;
+
+/**
+ * A value's canonical text: numbers by value (1.50 = 1.5), timestamps without trailing zeros in
+ * the fraction (Flink's JSON sink writes `00:00:02`, Strom `00:00:02.000`), the rest as JSON.
+ */
+function canon(v: unknown): string {
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v)) return String(Number(v));
+  const ts = typeof v === "string" ? TIMESTAMP_TEXT.exec(v) : null;
+  if (ts !== null) {
+    const frac = (ts[2] ?? "").replace(/0+$/, "");
+    return JSON.stringify(frac === "" ? ts[1] : `${ts[1]}.${frac}`);
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * The result rows of one engine as sorted canonical lines: JSON objects or arrays per line
+ * (fields in column order), or CSV lines prefixed with their partition directory (q10).
+ */
+function resultLines(path: string, csv: boolean): string[] {
+  const files = statSync(path, { throwIfNoEntry: false })?.isDirectory()
+    ? filesUnder(path)
+    : statSync(path, { throwIfNoEntry: false }) === undefined
+      ? []
+      : [path];
+  const lines: string[] = [];
+  for (const f of files) {
+    const dir = relative(path, join(f, ".."));
+    for (const line of readFileSync(f, "utf8").split("\n")) {
+      if (line === "") continue;
+      if (csv) {
+        lines.push(`${dir}|${line}`);
+        continue;
+      }
+      const v = JSON.parse(line) as unknown;
+      const fields = Array.isArray(v) ? v : Object.values(v as object);
+      lines.push(fields.map(canon).join(","));
+    }
+  }
+  return lines.sort();
+}
+
+/** Compares two sorted multisets; a description of the first differences, or "" when equal. */
+function difference(strom: string[], flink: string[]): string {
+  if (strom.length === flink.length && strom.every((l, i) => l === flink[i])) return "";
+  const count = (xs: string[]) => {
+    const m = new Map<string, number>();
+    for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  };
+  const a = count(strom);
+  const b = count(flink);
+  const onlyStrom = [...a].filter(([k, n]) => (b.get(k) ?? 0) < n).map(([k]) => k);
+  const onlyFlink = [...b].filter(([k, n]) => (a.get(k) ?? 0) < n).map(([k]) => k);
+  return (
+    `strom ${strom.length} rows, flink ${flink.length} rows; ` +
+    `only in strom (${onlyStrom.length}): ${onlyStrom.slice(0, 3).join(" ; ")}; ` +
+    `only in flink (${onlyFlink.length}): ${onlyFlink.slice(0, 3).join(" ; ")}`
+  );
+}
+
+const perCore = (events: number, r: EngineRun) => events / (r.cpuMs / 1000);
+const fmt = (n: number) => Math.round(n).toString();
+
+async function child(args: Record<string, string>, query: string): Promise<void> {
+  const collect = args["collect"];
+  const m = await measure({
+    query,
+    engine: "sql",
+    events: Number(args["events"]),
+    parallelism: Number(args["parallelism"]),
+    script: readFileSync(args["script"]!, "utf8"),
+    ...(collect !== undefined ? { collect } : {}),
+  });
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  console.log(JSON.stringify({ ...m, peakRssBytes }));
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "--child") {
+    await child(parseArgs(argv.slice(2)), argv[1]!);
+    return;
+  }
+  const args = parseArgs(argv);
+  const events = Number(args["events"] ?? 2_000_000);
+  const parallelism = Number(args["parallelism"] ?? 1);
+  const queries = (args["queries"] ?? QUERIES.join(",")).split(",").map((q) => q.trim());
+  for (const q of queries) if (!QUERIES.includes(q)) throw new Error(`unknown query '${q}'`);
+
+  console.log("building the Flink launcher (bench/flink/build.sh)...");
+  execFileSync("bash", [join(FLINK_DIR, "build.sh")], { stdio: "inherit" });
+  const work = join(tmpdir(), "strom-nexmark-compare");
+  console.log(`writing ${events} events...`);
+  const input = writeEventsFile(join(tmpdir(), "strom-nexmark"), events);
+  console.log(
+    `Nexmark, Strom vs Flink: ${events} events from ${input}, parallelism ${parallelism}, ` +
+      `${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}`,
+  );
+  const summary: string[] = [];
+  const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT })
+    .toString()
+    .trim();
+  mkdirSync(join(ROOT, "bench", "results"), { recursive: true });
+  console.log("query  strom ev/s/core  flink ev/s/core  ratio  strom MiB  flink MiB  results");
+  for (const query of queries) {
+    if (SKIPPED[query] !== undefined) {
+      console.log(`${query.padEnd(6)} skipped: ${SKIPPED[query]}`);
+      continue;
+    }
+    const results: Record<string, EngineRun> = {};
+    const outputs: Record<string, string> = {};
+    for (const engine of ["strom", "flink"]) {
+      const dir = join(work, query, engine);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const output = join(dir, "out");
+      const collect = UPDATING.has(query) ? join(dir, "final.jsonl") : undefined;
+      const scriptPath = join(dir, `${query}.sql`);
+      writeFileSync(scriptPath, comparisonScript(query, input, output));
+      results[engine] =
+        engine === "strom"
+          ? runStrom(query, scriptPath, collect, parallelism, events)
+          : runFlink(scriptPath, collect, parallelism);
+      outputs[engine] = collect ?? output;
+    }
+    const s = results["strom"]!;
+    const f = results["flink"]!;
+    let verdict: string;
+    let detail: string;
+    if (s.error !== undefined || f.error !== undefined) {
+      verdict = "FAILED";
+      detail = [
+        s.error !== undefined ? `strom: ${s.error}` : "",
+        f.error !== undefined ? `flink: ${f.error}` : "",
+      ]
+        .filter((x) => x !== "")
+        .join("; ");
+    } else if (UNCOMPARABLE[query] !== undefined) {
+      verdict = "n/a";
+      detail = UNCOMPARABLE[query]!;
+    } else {
+      const csv = query === "q10";
+      detail = difference(resultLines(outputs["strom"]!, csv), resultLines(outputs["flink"]!, csv));
+      verdict = detail === "" ? "match" : "MISMATCH";
+    }
+    const sRate = s.error === undefined ? perCore(events, s) : 0;
+    const fRate = f.error === undefined ? perCore(events, f) : 0;
+    const ratio = sRate > 0 && fRate > 0 ? sRate / fRate : 0;
+    console.log(
+      `${query.padEnd(6)} ${fmt(sRate).padStart(15)} ${fmt(fRate).padStart(16)} ` +
+        `${ratio.toFixed(2).padStart(6)} ${(s.peakRssBytes / 2 ** 20).toFixed(0).padStart(10)} ` +
+        `${(f.peakRssBytes / 2 ** 20).toFixed(0).padStart(10)}  ${verdict}${detail ? ` (${detail})` : ""}`,
+    );
+    summary.push(
+      `${query} strom=${fmt(sRate)} flink=${fmt(fRate)} ratio=${ratio.toFixed(2)} results=${verdict}`,
+    );
+    appendFileSync(
+      join(ROOT, "bench", "results", "compare-flink.jsonl"),
+      JSON.stringify({
+        benchmark: "compare-flink",
+        date: new Date().toISOString(),
+        commit,
+        query,
+        events,
+        parallelism,
+        strom: s,
+        flink: f,
+        stromPerCore: sRate,
+        flinkPerCore: fRate,
+        ratio,
+        results: verdict,
+      }) + "\n",
+    );
+  }
+  console.log("");
+  for (const line of summary) console.log(line);
+}
+
+await main();
