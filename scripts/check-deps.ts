@@ -27,10 +27,10 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   graph: ["api", "core"],
   runtime: ["graph", "api", "core"],
   cluster: ["runtime", "graph", "api", "core"],
-  connectors: ["table", "api", "core"],
+  connectors: ["api", "core"],
   cli: ["cluster", "table", "runtime", "graph", "api", "core", "connectors"],
   // Planned layers (rules in place before the folders exist).
-  table: ["api", "runtime", "graph", "core"],
+  table: ["connectors", "api", "runtime", "graph", "core"],
   cep: ["api", "core"],
   gelly: ["api", "core"],
   web: ["cluster", "runtime", "graph", "api", "core"],

@@ -2,13 +2,8 @@
  * Strom's public API. Jobs import everything from "strom"; nothing else is a supported entry point.
  */
 import { registerLocalExecutors } from "./cluster/register.ts";
-import { registerNexmarkConnector } from "./connectors/nexmark/table-factory.ts";
-import { defaultConnectorRegistry } from "./table/connectors/builtin.ts";
 
 registerLocalExecutors();
-// Connector discovery (Flink finds table factories on the class path): the SQL connectors of
-// `src/connectors` join the default registry when the package is loaded.
-registerNexmarkConnector(defaultConnectorRegistry());
 
 export { StreamExecutionEnvironment } from "./api/environment.ts";
 export { RuntimeExecutionMode, type ExecutionConfig } from "./api/config.ts";
@@ -145,7 +140,6 @@ export {
   type Bid as NexmarkBid,
 } from "./connectors/nexmark/model.ts";
 export { FileSinkWriter } from "./connectors/files/file-writer.ts";
-export { NEXMARK_CONNECTOR, registerNexmarkConnector } from "./connectors/nexmark/table-factory.ts";
 export { FileCommitter, type FileSinkCommittable } from "./connectors/files/file-committer.ts";
 export {
   SimpleStringEncoder,

@@ -5,8 +5,6 @@
  * {@link ResultView} (the printed formats of scripts, or the interactive live table).
  */
 import { SqlPlanError, TableEnvironment, type TableResult } from "../../table/index.ts";
-import { defaultConnectorRegistry } from "../../table/connectors/builtin.ts";
-import { registerNexmarkConnector } from "../../connectors/nexmark/table-factory.ts";
 import type { Statement } from "../../table/sql/ast-statement.ts";
 import { StromError } from "../../core/errors.ts";
 import type { OutputFormat, SqlArgs } from "./args.ts";
@@ -59,7 +57,6 @@ export class SqlSession {
   /** A session for the options of a `strom sql` command line. */
   constructor(args: Pick<SqlArgs, "format" | "mode" | "parallelism" | "catalogDir">) {
     this.format = args.format;
-    registerNexmarkConnector(defaultConnectorRegistry());
     this.tEnv = TableEnvironment.create({
       mode: args.mode,
       parallelism: args.parallelism,

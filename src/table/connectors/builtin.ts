@@ -1,13 +1,14 @@
 /**
- * The built-in connectors (`datagen`, `filesystem`, `print`, `blackhole`, `values`) and formats
- * (`csv`, `json`), and the process-wide default registry that CREATE TABLE and the planner use
- * unless given another. Register your own with `defaultConnectorRegistry().register(factory)`.
+ * The built-in connectors (`datagen`, `filesystem`, `print`, `blackhole`, `values`, `nexmark`)
+ * and formats (`csv`, `json`), and the process-wide default registry that CREATE TABLE and the
+ * planner use unless given another. Register your own with `defaultConnectorRegistry().register(factory)`.
  */
 import { CSV_FORMAT } from "../formats/csv.ts";
 import { JSON_FORMAT } from "../formats/json.ts";
 import { DATAGEN_CONNECTOR } from "./datagen.ts";
 import { ConnectorRegistry } from "./factory.ts";
 import { FILESYSTEM_CONNECTOR } from "./filesystem.ts";
+import { NEXMARK_CONNECTOR } from "./nexmark.ts";
 import { BLACKHOLE_CONNECTOR, PRINT_CONNECTOR } from "./print.ts";
 import { VALUES_CONNECTOR } from "./values.ts";
 
@@ -19,6 +20,7 @@ export function builtinConnectorRegistry(): ConnectorRegistry {
     .register(PRINT_CONNECTOR)
     .register(BLACKHOLE_CONNECTOR)
     .register(VALUES_CONNECTOR)
+    .register(NEXMARK_CONNECTOR)
     .registerFormat(CSV_FORMAT)
     .registerFormat(JSON_FORMAT);
 }

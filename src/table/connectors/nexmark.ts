@@ -25,26 +25,20 @@
  * any parallelism), `person.proportion` / `auction.proportion` / `bid.proportion` (only the
  * benchmark's 1 / 3 / 46 is supported) and `scan.parallelism`.
  */
-import { sourceStream } from "../../table/runtime/values.ts";
+import { sourceStream } from "../runtime/values.ts";
 import type {
-  ConnectorRegistry,
   DynamicTableFactory,
   ScanTableSource,
   SourceContext,
   TableContext,
-} from "../../table/connectors/factory.ts";
-import {
-  booleanOption,
-  intOption,
-  invalidOption,
-  type ValidatedOptions,
-} from "../../table/connectors/options.ts";
-import { DdlValidationError } from "../../table/catalog/errors.ts";
-import { ChangelogMode, RowKind, type Row } from "../../table/runtime/row.ts";
-import { Timestamp } from "../../table/types/timestamp.ts";
-import { typeToString } from "../../table/types/type-print.ts";
-import type { LogicalType } from "../../table/types/logical-type.ts";
-import { NexmarkSource } from "./source.ts";
+} from "./factory.ts";
+import { booleanOption, intOption, invalidOption, type ValidatedOptions } from "./options.ts";
+import { DdlValidationError } from "../catalog/errors.ts";
+import { ChangelogMode, RowKind, type Row } from "../runtime/row.ts";
+import { Timestamp } from "../types/timestamp.ts";
+import { typeToString } from "../types/type-print.ts";
+import type { LogicalType } from "../types/logical-type.ts";
+import { NexmarkSource } from "../../connectors/nexmark/source.ts";
 import {
   AUCTION_PROPORTION,
   NEXMARK_DEFAULTS,
@@ -54,7 +48,7 @@ import {
   type NexmarkConfig,
   type NexmarkEvent,
   type Person,
-} from "./model.ts";
+} from "../../connectors/nexmark/model.ts";
 
 const EVENTS = intOption("events.num", "Number of events; makes the table bounded.");
 const FIRST_RATE = intOption(
@@ -301,12 +295,3 @@ export const NEXMARK_CONNECTOR: DynamicTableFactory = {
   },
   createSource,
 };
-
-/**
- * Registers the `nexmark` connector in `registry` unless one is there (the public entry and the
- * SQL client do this for the default registry).
- */
-export function registerNexmarkConnector(registry: ConnectorRegistry): void {
-  if (registry.get(NEXMARK_CONNECTOR.identifier) === undefined)
-    registry.register(NEXMARK_CONNECTOR);
-}
