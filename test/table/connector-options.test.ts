@@ -140,7 +140,7 @@ test("format options: missing format, unknown format, unknown and bad format opt
   );
   rejects(
     "CREATE TABLE t (a INT) PARTITIONED BY (a) WITH ('connector' = 'filesystem', 'path' = '/x', 'format' = 'csv')",
-    /PARTITIONED BY is not supported yet/,
+    /filesystem table 'default_catalog.default_database.t': PARTITIONED BY \(a\): every column is a partition column/,
   );
 });
 

@@ -2,12 +2,13 @@
  * Lookups in a `filesystem` table (the right side of a lookup join): the table's files are read
  * whole into a map by the key columns on the first lookup, and read again on the first lookup
  * after `lookup.join.cache.ttl` (processing time, default 60 minutes), as Flink's filesystem
- * lookup does. Suitable for small dimension tables.
+ * lookup does. Suitable for small dimension tables. A partitioned table's rows get their
+ * partition columns from the directory names, as when it is read.
  */
 import * as fs from "node:fs";
 import { rowIdentity } from "../runtime/value-keys.ts";
 import type { LookupContext, LookupRows, LookupTableSource } from "./lookup.ts";
-import { listFiles } from "./filesystem-source.ts";
+import { tableFiles } from "./filesystem-partitions.ts";
 import { durationOption } from "./options.ts";
 
 /** `lookup.join.cache.ttl`: how long the files read for lookups are used before re-reading. */
@@ -21,26 +22,32 @@ export const LOOKUP_RELOAD_TTL = durationOption(
 export function filesystemLookup(ctx: LookupContext, path: string): LookupTableSource {
   const format = ctx.format!;
   const ttl = ctx.options.get(LOOKUP_RELOAD_TTL)!;
-  const projection = ctx.physicalRowType.fields.map((_, i) => i);
+  const table = tableFiles(
+    ctx,
+    path,
+    ctx.physicalRowType.fields.map((_, i) => i),
+  );
   const load = (): Map<unknown, unknown[][]> => {
     const decoder = format.factory.createDecoder({
-      rowType: ctx.physicalRowType,
-      projection,
+      rowType: table.rowType,
+      projection: table.projection,
       options: format.options,
       table: ctx.tableName,
     });
     const index = new Map<unknown, unknown[][]>();
-    for (const file of listFiles(path, ctx.tableName)) {
+    for (const file of table.files()) {
+      const complete = table.partitions?.rowOf(file) ?? null;
       for (const line of fs.readFileSync(file, "utf8").split(/\r?\n/)) {
         if (line.length === 0) continue;
-        let row: unknown[] | null;
+        let decoded: unknown[] | null;
         try {
-          row = decoder.decode(line);
+          decoded = decoder.decode(line);
         } catch (e) {
           if (decoder.ignoreParseErrors) continue;
           throw e;
         }
-        if (row === null) continue;
+        if (decoded === null) continue;
+        const row = complete === null ? decoded : complete(decoded);
         const id = rowIdentity([0, ...ctx.keys.map((k) => row[k])]);
         let list = index.get(id);
         if (list === undefined) index.set(id, (list = []));

@@ -5,6 +5,9 @@
  * whose position is the byte offset and the number of the next line, so a restored reader
  * resumes mid-file and still names lines correctly.
  *
+ * A partitioned table's files are found in its partition directories instead, and each row gets
+ * its partition columns from its file's directory names (see filesystem-partitions.ts).
+ *
  * A malformed line fails the job with `file <path>, line <n>: <cause>`. With the format's
  * `ignore-parse-errors` (the user's explicit choice to lose such lines) it is skipped instead
  * and counted: the count is reported on stderr when the reader closes and kept per table
@@ -24,6 +27,7 @@ import { SplitQueueReader } from "../../api/sources/split-reader.ts";
 import { FormatError, type RowDecoder } from "../formats/format.ts";
 import { RowKind, type Row } from "../runtime/row.ts";
 import { Timestamp } from "../types/timestamp.ts";
+import type { PartitionedReading } from "./filesystem-partitions.ts";
 
 const CHUNK = 64 * 1024;
 const LF = 0x0a;
@@ -90,18 +94,25 @@ export class FileRowSource implements Source<Row, FileLineSplit> {
   readonly decoder: () => RowDecoder;
   /** Metadata keys appended to each row, in order. */
   readonly metadataKeys: readonly string[];
+  /** For a partitioned table: its files and how rows get their partition columns. */
+  readonly partitions: PartitionedReading | null;
 
-  /** Reads `path` with decoders from `decoder`, appending `metadataKeys` values. */
+  /**
+   * Reads `path` with decoders from `decoder`, appending `metadataKeys` values; `partitions`
+   * lists a partitioned table's files and completes its rows.
+   */
   constructor(
     path: string,
     table: string,
     decoder: () => RowDecoder,
     metadataKeys: readonly string[] = [],
+    partitions: PartitionedReading | null = null,
   ) {
     this.path = path;
     this.table = table;
     this.decoder = decoder;
     this.metadataKeys = metadataKeys;
+    this.partitions = partitions;
   }
 
   /** Always bounded. */
@@ -111,12 +122,13 @@ export class FileRowSource implements Source<Row, FileLineSplit> {
 
   /** One split per file; throws naming the path when it cannot be read. */
   createSplits(_parallelism: number): FileLineSplit[] {
-    return listFiles(this.path, this.table).map((path) => ({ path, offset: 0, line: 0 }));
+    const files = this.partitions?.files() ?? listFiles(this.path, this.table);
+    return files.map((path) => ({ path, offset: 0, line: 0 }));
   }
 
   /** A reader of the assigned files. */
   createReader(_context: SourceReaderContext): SourceReader<Row, FileLineSplit> {
-    return new FileRowReader(this.decoder(), this.table, this.metadataKeys);
+    return new FileRowReader(this.decoder(), this.table, this.metadataKeys, this.partitions);
   }
 }
 
@@ -124,6 +136,9 @@ class FileRowReader extends SplitQueueReader<Row, FileLineSplit> {
   private readonly decoder: RowDecoder;
   private readonly table: string;
   private readonly metadataKeys: readonly string[];
+  private readonly partitions: PartitionedReading | null;
+  /** Completes the decoded fields of the open file's rows (partitioned tables). */
+  private complete: ((decoded: unknown[]) => unknown[]) | null = null;
   private fd = -1;
   private buf = Buffer.allocUnsafe(CHUNK);
   private pos = 0;
@@ -135,11 +150,17 @@ class FileRowReader extends SplitQueueReader<Row, FileLineSplit> {
   private skippedHere = 0;
   private firstSkipped = "";
 
-  constructor(decoder: RowDecoder, table: string, metadataKeys: readonly string[]) {
+  constructor(
+    decoder: RowDecoder,
+    table: string,
+    metadataKeys: readonly string[],
+    partitions: PartitionedReading | null,
+  ) {
     super();
     this.decoder = decoder;
     this.table = table;
     this.metadataKeys = metadataKeys;
+    this.partitions = partitions;
   }
 
   protected copySplit(s: FileLineSplit): FileLineSplit {
@@ -208,12 +229,14 @@ class FileRowReader extends SplitQueueReader<Row, FileLineSplit> {
       return null;
     }
     if (fields === null) return null;
+    if (this.complete !== null) fields = this.complete(fields);
     const row: Row = [RowKind.INSERT, ...fields];
     for (const m of this.metadata) row.push(m);
     return row;
   }
 
   private open(split: FileLineSplit): void {
+    if (this.partitions !== null) this.complete = this.partitions.rowOf(split.path);
     this.fd = fs.openSync(split.path, "r");
     this.pos = this.len = 0;
     this.readAt = split.offset;

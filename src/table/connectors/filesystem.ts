@@ -1,8 +1,10 @@
 /**
  * The `filesystem` connector: bounded reading of CSV or JSON-lines files, and exactly-once
  * writing of them. Options: `path` (a file or directory to read; a directory to write),
- * `format` (`csv` | `json`, with the format's `csv.*` / `json.*` options), `sink.parallelism`.
- * PARTITIONED BY is not supported (yet) and refused at CREATE.
+ * `format` (`csv` | `json`, with the format's `csv.*` / `json.*` options), `sink.parallelism`,
+ * and the partition options. A partitioned table (PARTITIONED BY) keeps its rows in partition
+ * directories `k1=v1/k2=v2` (filesystem-partitions.ts), written by the sink of
+ * filesystem-partitioned-sink.ts with partition commit (filesystem-partition-commit.ts).
  *
  * The sink is a two-phase-committing sink: each parallel writer appends lines to a hidden part
  * file `.part-<uuid>-<subtask>-<n>.inprogress`; a checkpoint (or the end of input) closes and
@@ -31,10 +33,13 @@ import type {
   SourceContext,
   TableContext,
 } from "./factory.ts";
-import { FileRowSource, listFiles } from "./filesystem-source.ts";
+import { FileRowSource } from "./filesystem-source.ts";
 import { intOption, stringOption } from "./options.ts";
 import { LOOKUP_OPTIONS } from "./lookup.ts";
 import { LOOKUP_RELOAD_TTL, filesystemLookup } from "./filesystem-lookup.ts";
+import { PARTITION_OPTIONS, partitionCommitOf } from "./filesystem-partition-commit.ts";
+import { partitionedSink } from "./filesystem-partitioned-sink.ts";
+import { partitionLayout, partitioningProblem, tableFiles } from "./filesystem-partitions.ts";
 import {
   BIGINT,
   FIELD,
@@ -187,7 +192,13 @@ function createSource(ctx: SourceContext): ScanTableSource {
     }
   }
   const path = ctx.options.get(PATH)!;
-  const decoderCtx = { rowType: ctx.physicalRowType, projection, options, table: ctx.tableName };
+  const files = tableFiles(ctx, path, projection);
+  const decoderCtx = {
+    rowType: files.rowType,
+    projection: files.projection,
+    options,
+    table: ctx.tableName,
+  };
   return {
     bounded: true,
     changelogMode: ChangelogMode.INSERT_ONLY,
@@ -198,6 +209,7 @@ function createSource(ctx: SourceContext): ScanTableSource {
         ctx.tableName,
         () => factory.createDecoder(decoderCtx),
         metadataKeys,
+        files.partitions,
       );
       return sourceStream(env, source, `filesystem: ${ctx.tableName}`);
     },
@@ -208,6 +220,10 @@ function createSink(ctx: TableContext): DynamicTableSink {
   const { factory, options } = formatOf(ctx);
   const path = ctx.options.get(PATH)!;
   const parallelism = ctx.options.get(SINK_PARALLELISM);
+  const layout = partitionLayout(ctx);
+  if (layout !== null) {
+    return partitionedSink(ctx, layout, partitionCommitOf(ctx, layout), path, parallelism);
+  }
   const encoderCtx = { rowType: ctx.physicalRowType, options, table: ctx.tableName };
   return {
     changelogMode: () => ChangelogMode.INSERT_ONLY,
@@ -233,16 +249,18 @@ const FILESYSTEM_METADATA: Readonly<Record<string, LogicalType>> = {
 export const FILESYSTEM_CONNECTOR: DynamicTableFactory = {
   identifier: "filesystem",
   requiredOptions: [PATH],
-  optionalOptions: [SINK_PARALLELISM, LOOKUP_RELOAD_TTL, ...LOOKUP_OPTIONS],
+  optionalOptions: [SINK_PARALLELISM, LOOKUP_RELOAD_TTL, ...LOOKUP_OPTIONS, ...PARTITION_OPTIONS],
   usesFormat: true,
   supportsProjection: true,
   readableMetadata: FILESYSTEM_METADATA,
   validate(ctx) {
-    if (ctx.table.partitionKeys.length > 0) {
+    const problem = partitioningProblem(ctx);
+    if (problem !== null) {
       throw new DdlValidationError(
-        `filesystem table '${ctx.tableName}': PARTITIONED BY is not supported yet (columns ${ctx.table.partitionKeys.join(", ")})`,
+        `filesystem table '${ctx.tableName}': PARTITIONED BY (${ctx.table.partitionKeys.join(", ")}): ${problem}`,
       );
     }
+    partitionCommitOf(ctx, partitionLayout(ctx));
     const p = ctx.options.get(SINK_PARALLELISM);
     if (p !== undefined && p < 1) {
       throw new DdlValidationError(
@@ -265,7 +283,9 @@ export const FILESYSTEM_CONNECTOR: DynamicTableFactory = {
 function fileStatistics(ctx: TableContext): { rowCount: number } | undefined {
   let bytes = 0;
   try {
-    for (const f of listFiles(ctx.options.get(PATH)!, ctx.tableName)) bytes += fs.statSync(f).size;
+    for (const f of tableFiles(ctx, ctx.options.get(PATH)!, []).files()) {
+      bytes += fs.statSync(f).size;
+    }
   } catch {
     return undefined;
   }
