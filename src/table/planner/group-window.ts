@@ -1,11 +1,11 @@
 /**
  * The legacy group window syntax, `GROUP BY TUMBLE(ts, INTERVAL '1' HOUR), k` (and `HOP(ts,
  * slide, size)`, `SESSION(ts, gap)`) with `TUMBLE_START(ts, ...)`, `TUMBLE_END`,
- * `TUMBLE_ROWTIME` (HOP_*, SESSION_* alike) in the select list, planned as the window TVF form
- * it means: the FROM and WHERE rows become the table argument of `TABLE(TUMBLE(TABLE rows,
- * DESCRIPTOR(ts), ...))`, the group window becomes `window_start, window_end`, and the
- * auxiliary functions read those columns. A legacy SESSION groups sessions per group key, so
- * its other plain-column group keys become the TVF's PARTITION BY.
+ * `TUMBLE_ROWTIME` / `TUMBLE_PROCTIME` (HOP_*, SESSION_* alike) in the select list, planned as
+ * the window TVF form it means: the FROM and WHERE rows become the table argument of
+ * `TABLE(TUMBLE(TABLE rows, DESCRIPTOR(ts), ...))`, the group window becomes `window_start,
+ * window_end`, and the auxiliary functions read those columns. A legacy SESSION groups
+ * sessions per group key, so its other plain-column group keys become the TVF's PARTITION BY.
  */
 import type { CallExpr, TableArgExpr } from "../sql/ast-calls.ts";
 import type { Expr, IdentifierExpr } from "../sql/ast-expr.ts";
@@ -103,10 +103,8 @@ export function rewriteGroupWindow(
       const name = c.name.length === 1 ? c.name[0]!.toUpperCase() : "";
       if (name === `${fn}_START`) return id("window_start", c.pos);
       if (name === `${fn}_END`) return id("window_end", c.pos);
-      if (name === `${fn}_ROWTIME`) return id("window_time", c.pos);
-      if (name === `${fn}_PROCTIME`) {
-        throw new SqlPlanError(`${name} is not supported (processing-time windows)`, c.pos);
-      }
+      // window_time is the window's rowtime or proctime attribute, as its time column is.
+      if (name === `${fn}_ROWTIME` || name === `${fn}_PROCTIME`) return id("window_time", c.pos);
       return undefined;
     });
   const groupBy: GroupingElement[] = [];

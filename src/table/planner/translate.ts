@@ -245,7 +245,10 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
     keys.length === 1
       ? ((k0) => (row: Row) => [k0(row)])(keys[0]!)
       : (row: Row) => keys.map((k) => k(row));
-  if (fused !== null) return translateWindowAggregate(rel, fused.tvf, exprOf, reader, aggs, input);
+  if (fused !== null) {
+    const zone = ctx.compile.timeZone ?? "UTC";
+    return translateWindowAggregate(rel, fused.tvf, exprOf, reader, aggs, input, zone);
+  }
   if (isWindowAggregate(rel) && !resolveBatch([input])) {
     const windowEnd = reader(exprOf(windowEndField(rel)), "windowEnd");
     return windowAggregate(input, { keyOf, windowEnd, aggs, keyCount: keys.length });

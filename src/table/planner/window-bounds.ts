@@ -12,6 +12,16 @@ export function windowColumnsOfTvf(rel: WindowTvfNode): [number, number, number]
   return [n, n + 1, n + 2];
 }
 
+/** Where a window TVF's columns are in a node's output, and the TVF they come from. */
+export interface WindowBounds {
+  readonly start: number;
+  readonly end: number;
+  /** -1 when `window_time` is not in the output. */
+  readonly time: number;
+  /** The window TVF assigning the windows. */
+  readonly tvf: WindowTvfNode;
+}
+
 /**
  * The positions of `window_start` and `window_end` of a window TVF in `rel`'s output, traced
  * through projections (plain references) and filters; null when `rel` has none. With
@@ -19,10 +29,7 @@ export function windowColumnsOfTvf(rel: WindowTvfNode): [number, number, number]
  * output keeps its window) and window Top-N: the callers check the input is insert-only.
  * `time` is -1 when `window_time` is not in the output.
  */
-export function windowBounds(
-  rel: RelNode,
-  throughAggregates = false,
-): { start: number; end: number; time: number } | null {
+export function windowBounds(rel: RelNode, throughAggregates = false): WindowBounds | null {
   switch (rel.kind) {
     case "aggregate": {
       const below = throughAggregates ? windowBounds(rel.input, true) : null;
@@ -30,13 +37,14 @@ export function windowBounds(
       const start = rel.groupKeys.indexOf(below.start);
       const end = rel.groupKeys.indexOf(below.end);
       if (start < 0 || end < 0) return null;
-      return { start, end, time: below.time < 0 ? -1 : rel.groupKeys.indexOf(below.time) };
+      const time = below.time < 0 ? -1 : rel.groupKeys.indexOf(below.time);
+      return { start, end, time, tvf: below.tvf };
     }
     case "rank":
       return throughAggregates ? windowBounds(rel.input, true) : null;
     case "windowTvf": {
       const [start, end, time] = windowColumnsOfTvf(rel);
-      return { start, end, time };
+      return { start, end, time, tvf: rel };
     }
     case "filter":
       return windowBounds(rel.input, throughAggregates);
@@ -48,7 +56,7 @@ export function windowBounds(
       const start = at(below.start);
       const end = at(below.end);
       if (start < 0 || end < 0) return null;
-      return { start, end, time: below.time < 0 ? -1 : at(below.time) };
+      return { start, end, time: below.time < 0 ? -1 : at(below.time), tvf: below.tvf };
     }
     case "expand": {
       // Grouping sets over a window TVF: each set keeps the window columns in place.

@@ -4,13 +4,15 @@
  * and `SESSION(TABLE t [PARTITION BY k], DESCRIPTOR(ts), gap)`, positional or with Flink's
  * named arguments (`DATA =>`, `TIMECOL =>`, `SIZE =>`, `SLIDE =>`, `STEP =>`, `GAP =>`,
  * `OFFSET =>`). Each becomes a {@link WindowTvfNode}: the input columns, then `window_start`,
- * `window_end` (TIMESTAMP(3)) and `window_time` (`window_end` - 1 ms, a rowtime attribute, an
- * LTZ when the time column is one). A row of TUMBLE/HOP/CUMULATE gets one output row per window
- * containing it; SESSION rows get their session once it is closed (runtime/window-session.ts).
+ * `window_end` (TIMESTAMP(3)) and `window_time` (`window_end` - 1 ms, a time attribute of the
+ * time column's kind, an LTZ when the time column is one). A row of TUMBLE/HOP/CUMULATE gets one
+ * output row per window containing it; SESSION rows get their session once it is closed
+ * (runtime/window-session.ts).
  *
- * The time column must be an event-time attribute in streaming mode (checked by
- * {@link checkWindowTvfs}, which knows the mode); in batch mode any TIMESTAMP / TIMESTAMP_LTZ
- * column works.
+ * In streaming mode the time column must be a time attribute (checked by
+ * {@link checkWindowTvfs}, which knows the mode): an event-time one, or a processing-time one
+ * for TUMBLE / HOP / CUMULATE feeding a window aggregation (window-proctime.ts); in batch mode
+ * any TIMESTAMP / TIMESTAMP_LTZ column but a processing-time attribute works.
  */
 import { foldConstants } from "../expr/fold.ts";
 import { visitRex } from "../expr/rex-util.ts";
@@ -22,6 +24,7 @@ import type { SourcePos } from "../sql/errors.ts";
 import { notNull, typeToString, type LogicalType } from "../types/index.ts";
 import { TIMESTAMP, TIMESTAMP_LTZ } from "../types/type-constructors.ts";
 import { isProctime, isRowtime, withTimeAttribute } from "../types/time-attributes.ts";
+import { isDeterministic } from "../expr/rex.ts";
 import { bindExpr } from "./bind-expr.ts";
 import { changelogModeOf, isWindowAggregate } from "./changelog.ts";
 import { windowBounds } from "./window-bounds.ts";
@@ -29,6 +32,7 @@ import type { BindContext } from "./context.ts";
 import { SqlPlanError } from "./errors.ts";
 import { inputsOf, type AggregateNode, type Field, type RelNode } from "./logical.ts";
 import { Scope } from "./scope.ts";
+import { checkProctimeWindow } from "./window-proctime.ts";
 
 /** The window TVF kinds. */
 export type WindowKind = "TUMBLE" | "HOP" | "CUMULATE" | "SESSION";
@@ -144,7 +148,7 @@ export function bindWindowTvf(
   const bound: LogicalType = notNull(TIMESTAMP(3));
   const windowTime = withTimeAttribute(
     notNull(timeType.kind === "TIMESTAMP_LTZ" ? TIMESTAMP_LTZ(3) : TIMESTAMP(3)),
-    "ROWTIME",
+    isProctime(input.fields[timeField]!) ? "PROCTIME" : "ROWTIME",
   );
   const columns: Field[] = [
     { name: "window_start", type: bound },
@@ -202,12 +206,6 @@ function timeColumn(fn: string, arg: Expr, fields: readonly Field[]): number {
       arg.pos,
     );
   }
-  if (isProctime(f)) {
-    throw new SqlPlanError(
-      `${fn}: windows over the processing-time attribute ${name} are not supported yet: use an event-time attribute (WATERMARK FOR ...)`,
-      arg.pos,
-    );
-  }
   return i;
 }
 
@@ -225,26 +223,36 @@ function intervalArg(fn: string, n: string, arg: Expr | undefined, ctx: BindCont
 }
 
 /**
- * Checks the window TVFs of a plan in streaming mode: the time column must be an event-time
- * attribute, and SESSION needs insert-only input.
+ * Checks the window TVFs of a plan: in streaming mode the time column must be a time attribute
+ * and the input insert-only; processing-time windows only where they can run
+ * (window-proctime.ts).
  */
 export function checkWindowTvfs(rel: RelNode, batch: boolean): void {
-  if (rel.kind === "windowTvf" && !batch) {
-    const f = rel.input.fields[rel.timeField]!;
-    if (!isRowtime(f)) {
-      throw new SqlPlanError(
-        `${rel.fn}: the time column ${f.name} is not a time attribute: declare a WATERMARK FOR it on the table (a plain TIMESTAMP works in batch mode only)`,
-        rel.pos,
-      );
+  const fused = new Set<WindowTvfNode>();
+  const walk = (node: RelNode): void => {
+    if (node.kind === "aggregate") {
+      const f = fusableWindow(node);
+      if (f !== null) fused.add(f.tvf);
     }
-    if (changelogModeOf(rel.input, false) !== "I") {
-      throw new SqlPlanError(
-        `${rel.fn} needs insert-only input, but its input produces updates`,
-        rel.pos,
-      );
+    checkProctimeWindow(node, batch, fused);
+    if (node.kind === "windowTvf" && !batch) {
+      const f = node.input.fields[node.timeField]!;
+      if (!isRowtime(f) && !isProctime(f)) {
+        throw new SqlPlanError(
+          `${node.fn}: the time column ${f.name} is not a time attribute: declare a WATERMARK FOR it on the table, or use a PROCTIME() column (a plain TIMESTAMP works in batch mode only)`,
+          node.pos,
+        );
+      }
+      if (changelogModeOf(node.input, false) !== "I") {
+        throw new SqlPlanError(
+          `${node.fn} needs insert-only input, but its input produces updates`,
+          node.pos,
+        );
+      }
     }
-  }
-  for (const i of inputsOf(rel)) checkWindowTvfs(i, batch);
+    for (const i of inputsOf(node)) walk(i);
+  };
+  walk(rel);
 }
 
 /** EXPLAIN's line for a window TVF. */
@@ -260,20 +268,23 @@ export function describeWindowTvf(rel: WindowTvfNode): string {
           ? `step=[${d(rel.step)}], maxSize=[${d(rel.size)}]`
           : `gap=[${d(rel.size)}], partitionBy=[${rel.partitionKeys.map((k) => rel.input.fields[k]!.name).join(", ")}]`;
   const offset = rel.offset !== 0 ? `, offset=[${d(rel.offset)}]` : "";
-  return `WindowTableFunction(window=[${rel.fn}(time_col=[${time}], ${spec}${offset})])`;
+  const proctime = isProctime(rel.input.fields[rel.timeField]!) ? ", proctime=[true]" : "";
+  return `WindowTableFunction(window=[${rel.fn}(time_col=[${time}], ${spec}${offset})]${proctime})`;
 }
 
 /**
  * The window TVF a window aggregation can assign windows for itself (TUMBLE, HOP, CUMULATE),
- * with the filter between them: when the aggregate reads a projection over the TVF (or over a
- * filter over it) whose aggregate arguments and filters read no window column, and whose group
- * keys are window columns or read none. Null otherwise (the TVF then runs on its own).
+ * with the filter between them: when the aggregate reads a deterministic projection over the
+ * TVF (or over a filter over it) whose aggregate arguments and filters read no window column,
+ * and whose group keys are window columns or read none. Null otherwise (the TVF then runs on
+ * its own).
  */
 export function fusableWindow(rel: RelNode): { tvf: WindowTvfNode; filter: RexNode | null } | null {
   if (rel.kind !== "aggregate" || rel.input.kind !== "project" || !isWindowAggregate(rel)) {
     return null;
   }
   const pre = rel.input;
+  if (!pre.exprs.every(isDeterministic)) return null;
   let below = pre.input;
   let filter: RexNode | null = null;
   if (below.kind === "filter") {

@@ -11,10 +11,12 @@
  *   end in MapState: rows are not copied per window.
  * - {@link windowAggregate}: over rows that already carry their window (SESSION's, or when the
  *   aggregation reads window columns), keyed by the whole group key, window columns included.
+ * - Over a processing-time attribute: window-aggregate-proctime.ts (the same state layout,
+ *   fired by processing-time timers).
  *
  * In batch mode the windows fire at the end of input (the final watermark).
  */
-import type { DataStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
+import type { DataStream, KeyedStream, SingleOutputStreamOperator } from "../../api/datastream.ts";
 import {
   KeyedProcessFunction,
   type Collector,
@@ -195,15 +197,7 @@ export class AssigningWindowAggregateFunction extends KeyedProcessFunction<unkno
   }
 
   private keyValues(row: Row, start: number, end: number): unknown[] {
-    return this.o.keys.map((k) =>
-      k === "start"
-        ? Timestamp.fromMillis(start)
-        : k === "end"
-          ? Timestamp.fromMillis(end)
-          : k === "time"
-            ? Timestamp.fromMillis(end - 1)
-            : k(row),
-    );
+    return windowKeyValues(this.o.keys, row, start, end, end - 1);
   }
 
   /** A window closed: emits its result row and drops its state. */
@@ -227,14 +221,51 @@ export function assigningWindowAggregate(
   const name = options.name ?? "WindowAggregate";
   const aggregation = new Aggregation(options.aggs, name, options.keys.length);
   const fn = new AssigningWindowAggregateFunction(aggregation, options, name);
-  const values = options.keys.filter((k) => typeof k === "function");
+  return keyedByGroup(stream, options.keys, (keyed) =>
+    configure(keyed.process<Row>(fn), options, name),
+  );
+}
+
+/**
+ * The GROUP BY values of a window's result row: the window bounds as TIMESTAMP(3) values
+ * (`start`, `end`, epoch or local millis) and `window_time` (`time`, millis), the other keys
+ * read from `row` (the window's first row).
+ */
+export function windowKeyValues(
+  keys: readonly WindowGroupKey[],
+  row: Row,
+  start: number,
+  end: number,
+  time: number,
+): unknown[] {
+  return keys.map((k) =>
+    k === "start"
+      ? Timestamp.fromMillis(start)
+      : k === "end"
+        ? Timestamp.fromMillis(end)
+        : k === "time"
+          ? Timestamp.fromMillis(time)
+          : k(row),
+  );
+}
+
+/**
+ * `stream` keyed by the values of the non-window group keys, given to `process`; without any,
+ * all rows go to one key and the operator runs at parallelism 1.
+ */
+export function keyedByGroup(
+  stream: DataStream<Row>,
+  keys: readonly WindowGroupKey[],
+  process: (keyed: KeyedStream<Row, unknown>) => SingleOutputStreamOperator<Row>,
+): SingleOutputStreamOperator<Row> {
+  const values = keys.filter((k) => typeof k === "function");
   const keyed =
     values.length === 0
       ? stream.keyBy(() => 0)
       : values.length === 1
         ? stream.keyBy((row: Row) => partitionKey1(values[0]!(row)))
         : stream.keyBy((row: Row) => partitionKey(values.map((k) => k(row))));
-  const op = configure(keyed.process<Row>(fn), options, name);
+  const op = process(keyed as KeyedStream<Row, unknown>);
   if (values.length === 0) op.setParallelism(1);
   return op;
 }
