@@ -8,6 +8,7 @@ import { intervalJoinSpec } from "./interval-join.ts";
 import { windowJoinSpec } from "./window-join.ts";
 import type { RelNode } from "./logical.ts";
 import { windowBounds } from "./window-bounds.ts";
+import { isProctime } from "../types/time-attributes.ts";
 
 /** Flink's changelog mode notation of an edge. */
 export type ChangelogModeText = "I" | "I,UB,UA,D";
@@ -62,13 +63,18 @@ export function changelogModeOf(rel: RelNode, batch: boolean): ChangelogModeText
 
 /**
  * Whether a streaming aggregation is a window aggregation: it groups by `window_start` and
- * `window_end` of a window TVF over insert-only input. It then emits each window's rows once,
- * when the watermark passes the window's end (runtime/window-aggregate.ts).
+ * `window_end` of a window TVF over insert-only input, also of an event-time window aggregation
+ * below (Flink's cascading window aggregation: the window columns of a window aggregation's
+ * output keep their meaning). It then emits each window's rows once, when the watermark passes
+ * the window's end (runtime/window-aggregate.ts).
  */
 export function isWindowAggregate(rel: RelNode): boolean {
   if (rel.kind !== "aggregate") return false;
-  const b = windowBounds(rel.input);
+  const b = windowBounds(rel.input, true);
   if (b === null) return false;
+  // Processing-time windows fire on timers, not watermarks: only their own aggregation counts.
+  const cascaded = windowBounds(rel.input) === null;
+  if (cascaded && isProctime(b.tvf.input.fields[b.tvf.timeField]!)) return false;
   const keys = rel.groupKeys;
   const input = rel.input;
   return keys.includes(b.start) && keys.includes(b.end) && changelogModeOf(input, false) === "I";

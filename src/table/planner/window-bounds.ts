@@ -78,5 +78,5 @@ export function windowBounds(rel: RelNode, throughAggregates = false): WindowBou
 /** The position of `window_end` in the group keys of a window aggregation's input. */
 export function windowEndField(rel: RelNode): number {
   if (rel.kind !== "aggregate") throw new Error("not an aggregate");
-  return windowBounds(rel.input)!.end;
+  return windowBounds(rel.input, true)!.end;
 }

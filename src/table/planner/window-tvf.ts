@@ -321,7 +321,7 @@ export function fusableWindow(rel: RelNode): { tvf: WindowTvfNode; filter: RexNo
  */
 export function keepWindowTime(rel: AggregateNode): AggregateNode {
   if (!isWindowAggregate(rel)) return rel;
-  const time = windowBounds(rel.input)!.time;
+  const time = windowBounds(rel.input, true)!.time;
   const j = rel.groupKeys.indexOf(time);
   if (time < 0 || j < 0) return rel;
   const fields = rel.fields.map((f, i) =>
