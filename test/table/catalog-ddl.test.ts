@@ -190,7 +190,7 @@ for (const kind of KINDS) {
       ],
       [
         "CREATE TABLE t (a INT)",
-        /has no 'connector' option \(line 1, column 1\).*Available connectors: blackhole, datagen, filesystem, print, values/,
+        /has no 'connector' option \(line 1, column 1\).*Available connectors: blackhole, datagen, filesystem, nexmark, print, values/,
       ],
       [
         "CREATE TABLE t (a INT) WITH ('connector' = 'kafka')",
