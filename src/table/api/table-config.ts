@@ -27,6 +27,7 @@ export const OPTIONS = {
   MINI_BATCH_SIZE: "table.exec.mini-batch.size",
   JOIN_REORDER: "table.optimizer.join-reorder-enabled",
   AGG_PUSH_DOWN: "table.optimizer.agg-push-down-enabled",
+  REUSE_SUB_PLAN: "table.optimizer.reuse-sub-plan-enabled",
   NON_DETERMINISTIC_UPDATE: "table.optimizer.non-deterministic-update-strategy",
   AUTO_WATERMARK_INTERVAL: "pipeline.auto-watermark-interval",
   STATE_TTL: "table.exec.state.ttl",
@@ -47,6 +48,7 @@ const BOOLEAN_OPTIONS: ReadonlySet<string> = new Set([
   OPTIONS.MINI_BATCH_ENABLED,
   OPTIONS.JOIN_REORDER,
   OPTIONS.AGG_PUSH_DOWN,
+  OPTIONS.REUSE_SUB_PLAN,
   OPTIONS.SAVEPOINT_IGNORE_UNCLAIMED,
 ]);
 
@@ -230,6 +232,11 @@ export class TableConfig {
   get stateTtl(): number {
     const v = this.get(OPTIONS.STATE_TTL);
     return v === undefined ? 0 : parseDuration(v).toMillis();
+  }
+
+  /** Whether identical parts of a plan are computed once and shared (default true, as Flink). */
+  get reuseSubPlan(): boolean {
+    return this.get(OPTIONS.REUSE_SUB_PLAN)?.toLowerCase() !== "false";
   }
 
   /** Whether chains of inner joins are reordered by estimated size (default false, as Flink). */

@@ -458,6 +458,7 @@ export class TableEnvironment {
       ...(this.config.miniBatch !== undefined ? { miniBatch: this.config.miniBatch } : {}),
       stateTtl: this.config.stateTtl,
       ...(upsertAggregate !== undefined ? { upsertAggregate } : {}),
+      ...(this.config.reuseSubPlan ? { reuse: new Map<string, DataStream<Row>>() } : {}),
     };
     return { env, stream: translate(rel, ctx) };
   }

@@ -65,6 +65,11 @@ export interface TranslateContext {
   readonly upsertAggregate?: AggregateNode;
   /** Creates the lookup source of a lookup join's table (by physical key columns). */
   readonly lookup?: (source: ScanSource, keys: readonly number[]) => LookupSourceSetup;
+  /**
+   * Sub-plan reuse (`table.optimizer.reuse-sub-plan-enabled`): the streams of translated
+   * stateful nodes by their digest, so identical parts of a plan are computed once.
+   */
+  readonly reuse?: Map<string, DataStream<Row>>;
 }
 
 /**
@@ -81,8 +86,61 @@ function keep<T extends DataStream<Row>>(
   return op;
 }
 
-/** The stream of rows computed by `rel`. */
+/** Node kinds worth sharing: they keep state or join (row-wise operators are cheap to repeat). */
+const REUSED_KINDS: ReadonlySet<RelNode["kind"]> = new Set([
+  "aggregate",
+  "join",
+  "rank",
+  "windowTvf",
+  "setop",
+  "sort",
+  "window",
+]);
+
+/** The stream of rows computed by `rel` (shared with an identical node's, see `ctx.reuse`). */
 export function translate(rel: RelNode, ctx: TranslateContext): DataStream<Row> {
+  if (ctx.reuse === undefined || !REUSED_KINDS.has(rel.kind) || ctx.upsertAggregate !== undefined)
+    return translateNode(rel, ctx);
+  const key = planDigest(rel);
+  if (key === null) return translateNode(rel, ctx);
+  const seen = ctx.reuse.get(key);
+  if (seen !== undefined) return seen;
+  const stream = translateNode(rel, ctx);
+  ctx.reuse.set(key, stream);
+  return stream;
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+/**
+ * A text equal for structurally equal plans: plain data by value, source positions left out,
+ * and any other object (a function, a source handle, a value class) by identity, so only what
+ * is surely the same matches; null when the plan cannot be written.
+ */
+function planDigest(rel: RelNode): string | null {
+  try {
+    return JSON.stringify(rel, (k, v: unknown) => {
+      if (k === "pos") return undefined;
+      if (typeof v === "bigint") return `${v}n`;
+      if (typeof v === "function" || (typeof v === "object" && v !== null && !isPlain(v))) {
+        let id = identities.get(v);
+        if (id === undefined) identities.set(v, (id = nextIdentity++));
+        return `#${id}`;
+      }
+      return v;
+    });
+  } catch {
+    return null;
+  }
+}
+
+function isPlain(v: object): boolean {
+  const proto = Object.getPrototypeOf(v) as unknown;
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}
+
+function translateNode(rel: RelNode, ctx: TranslateContext): DataStream<Row> {
   switch (rel.kind) {
     case "scan":
       return translateScan(
