@@ -171,6 +171,39 @@ function canon(v: unknown): string {
 }
 
 /**
+ * The fields of a CSV line, unquoted. The engines quote differently (Flink's writer quotes any
+ * value with a space or punctuation, Strom only what needs it, and an empty string as `""`), so
+ * values are compared, with an empty field and `""` alike.
+ */
+function csvFields(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= line.length) {
+    let value = "";
+    if (line[i] === '"') {
+      i++;
+      while (i < line.length) {
+        if (line[i] === '"' && line[i + 1] === '"') {
+          value += '"';
+          i += 2;
+        } else if (line[i] === '"') {
+          i++;
+          break;
+        } else {
+          value += line[i++];
+        }
+      }
+    }
+    const comma = line.indexOf(",", i);
+    const end = comma < 0 ? line.length : comma;
+    value += line.slice(i, end);
+    out.push(value);
+    i = end + 1;
+  }
+  return out;
+}
+
+/**
  * The result rows of one engine as sorted canonical lines: JSON objects or arrays per line
  * (fields in column order), or CSV lines prefixed with their partition directory (q10).
  */
@@ -186,7 +219,7 @@ function resultLines(path: string, csv: boolean): string[] {
     for (const line of readFileSync(f, "utf8").split("\n")) {
       if (line === "") continue;
       if (csv) {
-        lines.push(`${dir}|${line}`);
+        lines.push(`${dir}|${csvFields(line).map(canon).join(",")}`);
         continue;
       }
       const v = JSON.parse(line) as unknown;

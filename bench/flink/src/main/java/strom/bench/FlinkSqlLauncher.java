@@ -330,10 +330,20 @@ public final class FlinkSqlLauncher {
         tEnv.getConfig().set(TableConfigOptions.TABLE_DML_SYNC, false);
 
         long executeStart = System.nanoTime();
-        TableResult result = o.collect != null ? tEnv.executeSql(query) : inserts.execute();
-        JobClient client =
-                result.getJobClient()
-                        .orElseThrow(() -> new IllegalStateException("no job was submitted"));
+        // A query is read as a changelog stream with every row kind (ChangelogMode.all()): the
+        // planner then emits UPDATE_BEFORE rows, so the final rows can be materialized without
+        // knowing upsert keys (TableResult.collect() lets Top-N send UPDATE_AFTER alone).
+        CloseableIterator<Row> changelog = null;
+        JobClient client;
+        if (o.collect != null) {
+            changelog = tEnv.toChangelogStream(tEnv.sqlQuery(query)).collectAsync();
+            client = env.executeAsync("collect");
+        } else {
+            TableResult result = inserts.execute();
+            client =
+                    result.getJobClient()
+                            .orElseThrow(() -> new IllegalStateException("no job was submitted"));
+        }
         if (executor.submittedAt == 0) {
             throw new IllegalStateException("the job did not go through the launcher's executor");
         }
@@ -344,7 +354,7 @@ public final class FlinkSqlLauncher {
         long[] changes = new long[2];
         if (o.collect != null) {
             rows = new HashMap<>();
-            try (CloseableIterator<Row> it = result.collect()) {
+            try (CloseableIterator<Row> it = changelog) {
                 while (it.hasNext()) {
                     materialize(rows, it.next(), changes);
                 }
