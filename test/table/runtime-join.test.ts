@@ -108,6 +108,44 @@ describe("join changelogs (driven in a fixed order)", () => {
   });
 });
 
+describe("insert-only sides (rows kept in a list)", () => {
+  const both = { leftInsertOnly: true, rightInsertOnly: true };
+
+  test("INNER: the same changelog as the map path, duplicates joined once per copy", () => {
+    const d = driver("INNER", false, both);
+    assert.deepEqual(d.one(1, [0, 1, "a"]).one(1, [0, 1, "a"]).take(), []);
+    assert.deepEqual(d.two(1, [0, 1, "x"]).take(), ["+I[1, a, 1, x]", "+I[1, a, 1, x]"]);
+    assert.deepEqual(d.one(1, [0, 1, "b"]).take(), ["+I[1, b, 1, x]"]);
+    assert.deepEqual(d.two(2, [0, 2, "y"]).take(), [], "another key");
+  });
+
+  test("an outer side keeps its map (match counts); the inner side of it its list", () => {
+    const d = driver("LEFT", false, both);
+    assert.deepEqual(d.one(1, [0, 1, "a"]).take(), ["+I[1, a, null, null]"]);
+    assert.deepEqual(d.two(1, [0, 1, "x"]).take(), ["-D[1, a, null, null]", "+I[1, a, 1, x]"]);
+    assert.deepEqual(d.two(1, [0, 1, "y"]).take(), ["+I[1, a, 1, y]"]);
+    assert.deepEqual(d.one(1, [3, 1, "a"]).take(), ["-D[1, a, 1, x]", "-D[1, a, 1, y]"]);
+  });
+
+  test("only the insert-only side appends; the other side's retractions still work", () => {
+    const d = driver("INNER", false, { leftInsertOnly: true });
+    d.one(1, [0, 1, "a"]);
+    assert.deepEqual(d.two(1, [0, 1, "x"]).take(), ["+I[1, a, 1, x]"]);
+    assert.deepEqual(d.two(1, [1, 1, "x"]).take(), ["-U[1, a, 1, x]"]);
+    assert.deepEqual(d.one(1, [0, 1, "b"]).take(), []);
+  });
+
+  test("a retraction on an insert-only side is an error naming the operator", () => {
+    assert.throws(
+      () => driver("INNER", false, both).one(1, [0, 1, "a"]).one(1, [3, 1, "a"]),
+      (e: unknown) =>
+        e instanceof TableRuntimeError &&
+        e.message ===
+          "TestJoin: -D[1, a] retracts a left row, but that input was planned as insert-only",
+    );
+  });
+});
+
 describe("semi and anti join changelogs", () => {
   const semi = (anti: boolean) =>
     new FunctionDriver(
@@ -217,6 +255,29 @@ describe("joins in jobs", () => {
         assert.deepEqual(table, reference(type, withCond));
       });
     }
+  }
+
+  for (const type of ["INNER", "LEFT", "RIGHT", "FULL"] as const) {
+    test(`${type} JOIN of insert-only inputs: streaming = batch = reference`, async () => {
+      const inserts = (log: Row[]) => applyChangelog(log).map((r): Row => [0, ...r]);
+      const [L, R] = [inserts(LEFT), inserts(RIGHT)];
+      const { table } = await bothModes(
+        (e) =>
+          join(fromValues(e, L), fromValues(e, R), {
+            type,
+            leftKey: (r) => [r[2]],
+            rightKey: k0,
+            condition: cond,
+            leftArity: 3,
+            rightArity: 2,
+            leftInsertOnly: true,
+            rightInsertOnly: true,
+          }),
+        undefined,
+        false,
+      );
+      assert.deepEqual(table, reference(type, true));
+    });
   }
 
   test("a LEFT JOIN feeding a COUNT per left row: padding and retractions flow on", async () => {

@@ -81,7 +81,8 @@ function driverMapState(store: Map<unknown, Map<unknown, unknown>>, key: () => u
 /**
  * Drives a keyed (co-)process function directly, in the order the test gives, with heap-like
  * keyed value and map state, a context and recorded event-time timers: for asserting exact
- * changelogs of two-input operators, whose inputs interleave nondeterministically in jobs.
+ * changelogs of two-input operators, whose inputs interleave nondeterministically in jobs. List
+ * state holds one JS array per key.
  */
 export class FunctionDriver {
   /** Every row emitted so far, printed. */
@@ -107,6 +108,14 @@ export class FunctionDriver {
       }),
       getMapState: (d: { name: string }) =>
         driverMapState(store(d.name) as Map<unknown, Map<unknown, unknown>>, key),
+      getListState: (d: { name: string }) => {
+        const lists = store(d.name) as Map<unknown, unknown[]>;
+        return {
+          get: () => [...(lists.get(key()) ?? [])],
+          add: (v: unknown) => void (lists.get(key()) ?? lists.set(key(), []).get(key())!).push(v),
+          clear: () => void lists.delete(key()),
+        };
+      },
     };
     this.fn.setRuntimeContext(ctx);
     this.fn.open?.({});

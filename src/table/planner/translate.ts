@@ -275,11 +275,14 @@ function translateAggregate(rel: AggregateNode, ctx: TranslateContext): DataStre
     }
     return compileExpression(e, arity, { ...ctx.compile, name });
   };
+  // Insert-only input never retracts: MIN/MAX keep just the extreme, not every value (as Flink).
+  const retraction = changelogModeOf(rel.input, false) !== "I";
   const aggs: RuntimeAggCall[] = rel.aggs.map((a) => {
     const argType: LogicalType | null = a.args.length > 0 ? fields[a.args[0]!]!.type : null;
     const fn = aggFunctionByName(a.fn, a.fn === "COUNT" && a.args.length === 0 ? null : argType, {
       separator: typeof a.constants[0] === "string" ? (a.constants[0] as string) : undefined,
       compare: argType !== null ? compareValues(argType) : undefined,
+      retraction,
     });
     const argExpr = a.args.length > 0 ? exprOf(a.args[0]!) : null;
     const arg = argExpr !== null ? reader(argExpr, "aggArg") : null;
@@ -480,6 +483,8 @@ function translateJoin(rel: JoinNode, ctx: TranslateContext): DataStream<Row> {
     nullSafe: k.nullSafe,
     leftArity: la,
     rightArity: ra,
+    leftInsertOnly: changelogModeOf(rel.left, false) === "I",
+    rightInsertOnly: changelogModeOf(rel.right, false) === "I",
     stateTtl: ctx.stateTtl ?? 0,
     ...(condition ? { condition } : {}),
   });

@@ -17,6 +17,11 @@
  * A NULL in a join key never matches (SQL's `=`), unless that key field is declared null-safe
  * (`IS NOT DISTINCT FROM`).
  *
+ * A side declared insert-only that is not an outer side keeps its rows in a ListState instead:
+ * its rows are never retracted and count no matches, so each is appended as it comes (one
+ * `[row, 1, 0]` entry per copy) without computing the row's identity (Flink keys such a side's
+ * state by the whole row all the same).
+ *
  * BATCH uses the same operator (correct on any input) with one change so that its output is
  * insert-only: padded rows are not emitted eagerly but once, at the end of input, for the outer
  * rows that stayed unmatched. A dedicated batch join would instead buffer one side (hash join:
@@ -30,7 +35,12 @@ import {
   type KeyedOnTimerContext,
   type KeyedProcessContext,
 } from "../../api/functions.ts";
-import { MapStateDescriptor, type MapState } from "../../api/state.ts";
+import {
+  ListStateDescriptor,
+  MapStateDescriptor,
+  type ListState,
+  type MapState,
+} from "../../api/state.ts";
 import { TableRuntimeError } from "./errors.ts";
 import {
   END_OF_INPUT_TIME,
@@ -62,13 +72,22 @@ export interface JoinOptions extends OperatorOptions {
   readonly rightArity?: number;
   /** Per key field, whether NULL matches NULL (`IS NOT DISTINCT FROM`); default: never. */
   readonly nullSafe?: readonly boolean[];
+  /** Whether the left input is insert-only (its rows then go to a list; a retraction fails). */
+  readonly leftInsertOnly?: boolean;
+  /** Whether the right input is insert-only. */
+  readonly rightInsertOnly?: boolean;
 }
 
 /** One stored row of a join side: the row (as +I), its number of copies, its current matches. */
 export type JoinEntry = [row: Row, count: number, matches: number];
 
 /** Names of the two sides' keyed map states. */
-export const JOIN_STATE_NAMES = { left: "sql-join-left", right: "sql-join-right" } as const;
+export const JOIN_STATE_NAMES = {
+  left: "sql-join-left",
+  right: "sql-join-right",
+  leftRows: "sql-join-left-rows",
+  rightRows: "sql-join-right-rows",
+} as const;
 
 /** What a join function runs with. */
 export interface JoinSettings {
@@ -88,6 +107,10 @@ export interface JoinSettings {
   readonly rightArity: number | null;
   /** Per key field, whether NULL matches NULL. */
   readonly nullSafe: readonly boolean[];
+  /** Whether the left rows are kept in a list (an insert-only input, not an outer side). */
+  readonly leftAppend: boolean;
+  /** Whether the right rows are kept in a list. */
+  readonly rightAppend: boolean;
   /** Batch semantics: padded rows only at the end of input. */
   readonly batch: boolean;
   /** The operator's name, for errors. */
@@ -107,6 +130,8 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
   private readonly s: JoinSettings;
   private left!: MapState<unknown, JoinEntry>;
   private right!: MapState<unknown, JoinEntry>;
+  private leftRows: ListState<JoinEntry> | null = null;
+  private rightRows: ListState<JoinEntry> | null = null;
   /** Time-to-live of the per-key state, ms of processing time (0: forever; `table.exec.state.ttl`). */
   stateTtl = 0;
 
@@ -126,6 +151,15 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
     this.right = ctx.getMapState(
       withStateTtl(new MapStateDescriptor<unknown, JoinEntry>(JOIN_STATE_NAMES.right), ttl),
     );
+    const list = (name: string) =>
+      ctx.getListState(withStateTtl(new ListStateDescriptor<JoinEntry>(name), ttl));
+    if (this.s.leftAppend) this.leftRows = list(JOIN_STATE_NAMES.leftRows);
+    if (this.s.rightAppend) this.rightRows = list(JOIN_STATE_NAMES.rightRows);
+  }
+
+  /** The stored rows of a side whose rows are in a list, as (null identity, entry) pairs. */
+  private *listed(list: ListState<JoinEntry>): Iterable<[unknown, JoinEntry]> {
+    for (const e of list.get()) yield [null, e];
   }
 
   /** A left row. */
@@ -173,8 +207,15 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
     }
     const mine = isLeft ? this.left : this.right;
     const other = isLeft ? this.right : this.left;
-    const id = rowIdentity(row);
-    const own = mine.get(id);
+    const mineList = isLeft ? this.leftRows : this.rightRows;
+    const otherList = isLeft ? this.rightRows : this.leftRows;
+    if (mineList !== null && !accumulate) {
+      throw new TableRuntimeError(
+        `${s.place}: ${formatRow(row)} retracts a ${isLeft ? "left" : "right"} row, but that input was planned as insert-only`,
+      );
+    }
+    const id = mineList === null ? rowIdentity(row) : null;
+    const own = mineList === null ? mine.get(id) : null;
     if (!accumulate && own === null) {
       throw new TableRuntimeError(
         `${s.place}: ${formatRow(row)} retracts a ${isLeft ? "left" : "right"} row that is not in the join state`,
@@ -183,7 +224,8 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
     const joinKind = inner ? kind : accumulate ? RowKind.INSERT : RowKind.DELETE;
     const eager = !s.batch;
     let matches = 0;
-    for (const [otherId, e] of other.entries()) {
+    const stored = otherList === null ? other.entries() : this.listed(otherList);
+    for (const [otherId, e] of stored as Iterable<[unknown, JoinEntry]>) {
       const o = e[0];
       if (s.condition !== null && (isLeft ? s.condition(row, o) : s.condition(o, row)) !== true)
         continue;
@@ -209,7 +251,9 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
     if (thisOuter && matches === 0 && eager) {
       out.collect(this.padded(row, isLeft, accumulate ? RowKind.INSERT : RowKind.DELETE));
     }
-    if (own === null) {
+    if (mineList !== null) {
+      mineList.add([withKind(row, RowKind.INSERT), 1, 0]);
+    } else if (own === null) {
       mine.put(id, [withKind(row, RowKind.INSERT), 1, matches]);
       if (s.batch && thisOuter) ctx.timerService().registerEventTimeTimer(END_OF_INPUT_TIME);
     } else if ((own[1] += accumulate ? 1 : -1) === 0) {
@@ -294,6 +338,8 @@ export function joinSettings(options: JoinOptions, batch: boolean, place: string
     leftArity,
     rightArity,
     nullSafe: options.nullSafe ?? [],
+    leftAppend: options.leftInsertOnly === true && !leftOuter,
+    rightAppend: options.rightInsertOnly === true && !rightOuter,
     batch,
     place,
   };

@@ -148,11 +148,15 @@ export class SessionWindowFunction extends KeyedProcessFunction<unknown, Row, Ro
       } else keep.push(s);
     }
     if (end - 1 <= ctx.timerService().currentWatermark()) return; // late: its session closed
-    const rows = merged.flatMap((s) => s.rows);
+    // A row joining one session is appended to its list in place (a session's rows are not
+    // copied for each row it gains); a row bridging sessions concatenates theirs.
+    const rows = merged.length === 1 ? merged[0]!.rows : merged.flatMap((s) => s.rows);
     rows.push(row);
     keep.push({ start, end, rows });
     this.state.update(keep);
-    ctx.timerService().registerEventTimeTimer(end - 1);
+    // A session whose end did not move has its timer already.
+    if (merged.length !== 1 || merged[0]!.end !== end)
+      ctx.timerService().registerEventTimeTimer(end - 1);
   }
 
   /** Emits the rows of the sessions the watermark has passed. */
