@@ -37,6 +37,11 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FLINK_DIR = join(ROOT, "bench", "flink");
 /** Queries whose result is an updating changelog: compared as final rows. */
 const UPDATING = new Set(["q4", "q5", "q9", "q15", "q16", "q17", "q18", "q19"]);
+/**
+ * The key by which Flink's changelog of an updating query is an upsert stream (+U without -U):
+ * q9's Top-1 per auction, keyed by the auction's id.
+ */
+const FLINK_UPSERT_KEYS: Readonly<Record<string, string>> = { q9: "id" };
 /** Queries not compared, and why. */
 const SKIPPED: Readonly<Record<string, string>> = {
   q6: "not valid SQL as published (neither engine runs it)",
@@ -112,7 +117,12 @@ function runStrom(
 }
 
 /** Runs the Flink side with the launcher. */
-function runFlink(scriptPath: string, collect: string | undefined, parallelism: number): EngineRun {
+function runFlink(
+  query: string,
+  scriptPath: string,
+  collect: string | undefined,
+  parallelism: number,
+): EngineRun {
   const cp = `${join(FLINK_DIR, "target", "strom-flink-launcher.jar")}:${join(FLINK_DIR, "target", "lib", "*")}`;
   const args = [
     "-Xmx4g",
@@ -125,6 +135,8 @@ function runFlink(scriptPath: string, collect: string | undefined, parallelism: 
     String(parallelism),
   ];
   if (collect !== undefined) args.push("--collect", collect);
+  const key = FLINK_UPSERT_KEYS[query];
+  if (collect !== undefined && key !== undefined) args.push("--upsert-key", key);
   const r = spawnSync("java", args, { encoding: "utf8", maxBuffer: 256 * 2 ** 20 });
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
   if (r.status !== 0 || line === undefined) {
@@ -311,7 +323,7 @@ async function main(): Promise<void> {
       results[engine] =
         engine === "strom"
           ? runStrom(query, scriptPath, collect, parallelism, events)
-          : runFlink(scriptPath, collect, parallelism);
+          : runFlink(query, scriptPath, collect, parallelism);
       outputs[engine] = collect ?? output;
     }
     const s = results["strom"]!;

@@ -51,6 +51,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.StatementSet;
+import org.apache.flink.table.api.Table;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 import org.apache.flink.table.api.config.TableConfigOptions;
@@ -64,14 +65,18 @@ import org.apache.flink.util.CloseableIterator;
  *
  * <pre>
  * FlinkSqlLauncher --sql FILE --parallelism N [--var NAME=VALUE ...] [--conf KEY=VALUE ...]
- *                  [--collect FILE]
+ *                  [--collect FILE [--upsert-key COLUMN,...]]
  * </pre>
  *
  * <p>Statements run in script order: {@code SET 'k' = 'v'} goes to the table config, DDL (CREATE
  * TABLE / VIEW / FUNCTION, DROP, ...) runs at once, and every INSERT is added to one StatementSet
  * that is executed as a single job after the last statement. With {@code --collect}, the script
  * has no INSERT and its last statement is a query (SELECT / WITH / VALUES): the launcher runs it,
- * reads its changelog and writes the final rows to the file (see {@link #materialize}).
+ * reads its changelog and writes the final rows to the file (see {@link #materialize}). Flink may
+ * emit a query's updates as an upsert stream, +U without -U, even to a changelog stream that
+ * accepts every row kind (Flink 2.2 does so for a Top-1 Rank keyed by its partition): such a
+ * result is materialized by the key given with {@code --upsert-key}, and without one the
+ * launcher fails rather than write rows that were never retracted.
  *
  * <p>Updating queries (GROUP BY without a window, regular joins, ...): the filesystem connector
  * only takes insert-only input ("doesn't support consuming update changes"), and Flink has no
@@ -130,6 +135,7 @@ public final class FlinkSqlLauncher {
         final Map<String, String> vars = new LinkedHashMap<>();
         final Map<String, String> conf = new LinkedHashMap<>();
         Path collect;
+        List<String> upsertKey;
     }
 
     public static void main(String[] args) {
@@ -147,7 +153,7 @@ public final class FlinkSqlLauncher {
             System.err.println("FlinkSqlLauncher: " + e.getMessage());
             System.err.println(
                     "usage: FlinkSqlLauncher --sql FILE --parallelism N [--var NAME=VALUE ...]"
-                            + " [--conf KEY=VALUE ...] [--collect FILE]");
+                            + " [--conf KEY=VALUE ...] [--collect FILE [--upsert-key COLUMN,...]]");
             code = 2;
         } catch (Throwable t) {
             Throwable root = t;
@@ -189,6 +195,7 @@ public final class FlinkSqlLauncher {
                 case "--var" -> putPair(o.vars, a, v);
                 case "--conf" -> putPair(o.conf, a, v);
                 case "--collect" -> o.collect = Path.of(v);
+                case "--upsert-key" -> o.upsertKey = List.of(v.split(","));
                 default -> throw new UsageException("unknown option " + a);
             }
         }
@@ -197,6 +204,9 @@ public final class FlinkSqlLauncher {
         }
         if (o.parallelism < 1) {
             throw new UsageException("--parallelism is required");
+        }
+        if (o.upsertKey != null && o.collect == null) {
+            throw new UsageException("--upsert-key needs --collect");
         }
         return o;
     }
@@ -308,6 +318,13 @@ public final class FlinkSqlLauncher {
                                 "with --collect the query must be the script's last statement");
                     }
                     query = s.text();
+                } else if (keyword.equals("EXPLAIN")) {
+                    // the plans, to stderr (stdout carries the measurement line)
+                    String text = s.text();
+                    int at = text.toUpperCase(java.util.Locale.ROOT).indexOf("EXPLAIN") + 7;
+                    String explained =
+                            text.substring(at).replaceFirst("(?is)^\\s*PLAN\\s+FOR\\s+", "");
+                    System.err.println(tEnv.explainSql(explained));
                 } else {
                     tEnv.executeSql(s.text());
                 }
@@ -334,9 +351,22 @@ public final class FlinkSqlLauncher {
         // planner then emits UPDATE_BEFORE rows, so the final rows can be materialized without
         // knowing upsert keys (TableResult.collect() lets Top-N send UPDATE_AFTER alone).
         CloseableIterator<Row> changelog = null;
+        int[] keyFields = null;
         JobClient client;
         if (o.collect != null) {
-            changelog = tEnv.toChangelogStream(tEnv.sqlQuery(query)).collectAsync();
+            Table table = tEnv.sqlQuery(query);
+            if (o.upsertKey != null) {
+                List<String> names = table.getResolvedSchema().getColumnNames();
+                keyFields = new int[o.upsertKey.size()];
+                for (int i = 0; i < keyFields.length; i++) {
+                    keyFields[i] = names.indexOf(o.upsertKey.get(i));
+                    if (keyFields[i] < 0) {
+                        throw new IllegalArgumentException(
+                                "--upsert-key: no column " + o.upsertKey.get(i) + " in " + names);
+                    }
+                }
+            }
+            changelog = tEnv.toChangelogStream(table).collectAsync();
             client = env.executeAsync("collect");
         } else {
             TableResult result = inserts.execute();
@@ -351,13 +381,29 @@ public final class FlinkSqlLauncher {
         long cpu0 = executor.submittedCpu;
 
         Map<Row, Long> rows = null;
-        long[] changes = new long[2];
+        long[] changes = new long[4];
         if (o.collect != null) {
             rows = new HashMap<>();
+            Map<List<Object>, Row> upserts = new HashMap<>();
             try (CloseableIterator<Row> it = changelog) {
                 while (it.hasNext()) {
-                    materialize(rows, it.next(), changes);
+                    if (keyFields == null) {
+                        materialize(rows, it.next(), changes);
+                    } else {
+                        upsert(upserts, keyFields, it.next(), changes);
+                    }
                 }
+            }
+            if (keyFields != null) {
+                for (Row r : upserts.values()) {
+                    rows.merge(r, 1L, Long::sum);
+                }
+            } else if (changes[2] > changes[3]) {
+                throw new IllegalStateException(
+                        "the query's changelog has "
+                                + (changes[2] - changes[3])
+                                + " +U rows without a -U before them: Flink emitted an upsert"
+                                + " stream; give its key with --upsert-key");
             }
         }
         JobExecutionResult done;
@@ -410,6 +456,11 @@ public final class FlinkSqlLauncher {
     static void materialize(Map<Row, Long> rows, Row row, long[] changes) {
         changes[0]++;
         RowKind kind = row.getKind();
+        if (kind == RowKind.UPDATE_AFTER) {
+            changes[2]++;
+        } else if (kind == RowKind.UPDATE_BEFORE) {
+            changes[3]++;
+        }
         row.setKind(RowKind.INSERT);
         if (kind == RowKind.INSERT || kind == RowKind.UPDATE_AFTER) {
             rows.merge(row, 1L, Long::sum);
@@ -422,6 +473,26 @@ public final class FlinkSqlLauncher {
             } else {
                 rows.put(row, n - 1);
             }
+        }
+    }
+
+    /**
+     * Applies one row of an upsert changelog keyed by the fields {@code key}: +I and +U put the
+     * row under its key, -U and -D remove the key's row. changes[1] counts removals of a key
+     * that had no row.
+     */
+    static void upsert(Map<List<Object>, Row> rows, int[] key, Row row, long[] changes) {
+        changes[0]++;
+        List<Object> k = new ArrayList<>(key.length);
+        for (int f : key) {
+            k.add(row.getField(f));
+        }
+        RowKind kind = row.getKind();
+        row.setKind(RowKind.INSERT);
+        if (kind == RowKind.INSERT || kind == RowKind.UPDATE_AFTER) {
+            rows.put(k, row);
+        } else if (rows.remove(k) == null) {
+            changes[1]++;
         }
     }
 
