@@ -235,23 +235,34 @@ function reference(type: JoinType, withCond: boolean): string[] {
   return printed(out);
 }
 
+/** The final table of a job joining `left` and `right` (LEFT's and RIGHT's shapes), both modes. */
+async function joinedTable(
+  type: JoinType,
+  left: Row[],
+  right: Row[],
+  extra: Partial<JoinOptions>,
+): Promise<string[]> {
+  const { table } = await bothModes(
+    (e) =>
+      join(fromValues(e, left), fromValues(e, right), {
+        type,
+        leftKey: (r) => [r[2]],
+        rightKey: k0,
+        leftArity: 3,
+        rightArity: 2,
+        ...extra,
+      }),
+    undefined,
+    false,
+  );
+  return table;
+}
+
 describe("joins in jobs", () => {
   for (const type of ["INNER", "LEFT", "RIGHT", "FULL"] as const) {
     for (const withCond of [false, true]) {
       test(`${type} JOIN${withCond ? " with a residual condition" : ""}: streaming = batch = reference`, async () => {
-        const { table } = await bothModes(
-          (e) =>
-            join(fromValues(e, LEFT), fromValues(e, RIGHT), {
-              type,
-              leftKey: (r) => [r[2]],
-              rightKey: k0,
-              condition: withCond ? cond : undefined,
-              leftArity: 3,
-              rightArity: 2,
-            }),
-          undefined,
-          false,
-        );
+        const table = await joinedTable(type, LEFT, RIGHT, withCond ? { condition: cond } : {});
         assert.deepEqual(table, reference(type, withCond));
       });
     }
@@ -260,22 +271,11 @@ describe("joins in jobs", () => {
   for (const type of ["INNER", "LEFT", "RIGHT", "FULL"] as const) {
     test(`${type} JOIN of insert-only inputs: streaming = batch = reference`, async () => {
       const inserts = (log: Row[]) => applyChangelog(log).map((r): Row => [0, ...r]);
-      const [L, R] = [inserts(LEFT), inserts(RIGHT)];
-      const { table } = await bothModes(
-        (e) =>
-          join(fromValues(e, L), fromValues(e, R), {
-            type,
-            leftKey: (r) => [r[2]],
-            rightKey: k0,
-            condition: cond,
-            leftArity: 3,
-            rightArity: 2,
-            leftInsertOnly: true,
-            rightInsertOnly: true,
-          }),
-        undefined,
-        false,
-      );
+      const table = await joinedTable(type, inserts(LEFT), inserts(RIGHT), {
+        condition: cond,
+        leftInsertOnly: true,
+        rightInsertOnly: true,
+      });
       assert.deepEqual(table, reference(type, true));
     });
   }

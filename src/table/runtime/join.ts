@@ -157,11 +157,6 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
     if (this.s.rightAppend) this.rightRows = list(JOIN_STATE_NAMES.rightRows);
   }
 
-  /** The stored rows of a side whose rows are in a list, as (null identity, entry) pairs. */
-  private *listed(list: ListState<JoinEntry>): Iterable<[unknown, JoinEntry]> {
-    for (const e of list.get()) yield [null, e];
-  }
-
   /** A left row. */
   processElement1(row: Row, ctx: KeyedProcessContext<unknown>, out: Collector<Row>): void {
     this.process(row, true, ctx, out);
@@ -224,8 +219,14 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
     const joinKind = inner ? kind : accumulate ? RowKind.INSERT : RowKind.DELETE;
     const eager = !s.batch;
     let matches = 0;
-    const stored = otherList === null ? other.entries() : this.listed(otherList);
-    for (const [otherId, e] of stored as Iterable<[unknown, JoinEntry]>) {
+    // A listed side is never outer: its entries are not written back, so need no identity.
+    const stored =
+      otherList === null
+        ? (other.entries() as Iterable<[unknown, JoinEntry]>)
+        : (otherList.get() as Iterable<JoinEntry>);
+    for (const item of stored) {
+      const pair = otherList === null ? (item as [unknown, JoinEntry]) : null;
+      const e = pair === null ? (item as JoinEntry) : pair[1];
       const o = e[0];
       if (s.condition !== null && (isLeft ? s.condition(row, o) : s.condition(o, row)) !== true)
         continue;
@@ -246,7 +247,7 @@ export class JoinFunction extends KeyedCoProcessFunction<unknown, Row, Row, Row>
         if (--e[2] === 0 && eager)
           this.emitTimes(out, this.padded(o, !isLeft, RowKind.INSERT), e[1]);
       }
-      other.put(otherId, e);
+      other.put(pair![0], e);
     }
     if (thisOuter && matches === 0 && eager) {
       out.collect(this.padded(row, isLeft, accumulate ? RowKind.INSERT : RowKind.DELETE));
