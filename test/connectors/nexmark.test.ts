@@ -1,6 +1,6 @@
 /**
  * The Nexmark generator and source: the 1:3:46 proportions, dense ids, hot keys, prices and
- * expiry within their ranges, field formats, record sizes near their averages, event time from
+ * expiry within their ranges, the table-made price against Math.pow, field formats, record sizes near their averages, event time from
  * the first-event rate, the same events for the same seed at any parallelism, interleaved
  * splits with ascending event time, and wall-clock pacing without max emit speed.
  */
@@ -12,6 +12,7 @@ import {
   StreamExecutionEnvironment,
   type NexmarkEvent,
 } from "../../src/index.ts";
+import { priceOf } from "../../src/connectors/nexmark/generator.ts";
 
 const N = 50_000;
 
@@ -89,6 +90,16 @@ test("prices are log-uniform: each decade between 1 and 1 000 000 units gets abo
   const decades = [0, 0, 0, 0, 0, 0];
   for (const p of prices) decades[Math.min(5, Math.floor(Math.log10(p)))]!++;
   for (const d of decades) assert.ok(Math.abs(d / prices.length - 1 / 6) < 0.02, String(decades));
+});
+
+test("the table-made price equals round(10 ** (6u / 2^32) * 100) at the ends and on a sweep", () => {
+  const exact = (u: number) => Math.round(Math.pow(10, (u / 4294967296) * 6) * 100);
+  assert.equal(priceOf(0), 100);
+  assert.equal(priceOf(0xffffffff), exact(0xffffffff));
+  // A stride coprime to 2^32 visits every table entry of all three parts.
+  for (let i = 0, u = 12345; i < 1_000_000; i++, u = (u + 2654435761) >>> 0) {
+    if (priceOf(u) !== exact(u)) assert.fail(`u=${u}: ${priceOf(u)} != ${exact(u)}`);
+  }
 });
 
 test("fields have the benchmark's formats and records pad toward their average sizes", () => {

@@ -79,6 +79,27 @@ const HOT_AUCTION_RATIO = 2;
 const HOT_SELLER_RATIO = 4;
 const HOT_BIDDER_RATIO = 4;
 
+/**
+ * `10 ** (6 * u / 2 ** 32)` for a 32-bit `u` is the product of three table entries, one per
+ * part of `u` (11, 11 and 10 bits): several times faster than `Math.pow`, and equal to it
+ * after rounding to cents (no difference in 20 million draws).
+ */
+const POW_HIGH = powTable(2048, 2 ** 21);
+const POW_MID = powTable(2048, 2 ** 10);
+const POW_LOW = powTable(1024, 1);
+
+/** The price a uniform 32-bit `u` stands for: `round(10 ** (6 * u / 2 ** 32) * 100)`. */
+export function priceOf(u: number): number {
+  return Math.round(POW_HIGH[u >>> 21]! * POW_MID[(u >>> 10) & 2047]! * POW_LOW[u & 1023]! * 100);
+}
+
+/** `10 ** (6 * i * step / 2 ** 32)` for i below `size`. */
+function powTable(size: number, step: number): Float64Array {
+  const t = new Float64Array(size);
+  for (let i = 0; i < size; i++) t[i] = Math.pow(10, (6 * i * step) / 4294967296);
+  return t;
+}
+
 /** Makes Nexmark events (see the module comment). */
 export class NexmarkGenerator {
   /** The settings. */
@@ -87,9 +108,8 @@ export class NexmarkGenerator {
   private readonly rng = new Rng();
   /** Event time between two consecutive events, ms (fractional). */
   private readonly delay: number;
-  /** Names and URLs of the numbered channels, made on first use. */
-  private readonly channelNames: (string | undefined)[] = new Array(CHANNEL_NUMBERS);
-  private readonly channelUrls: (string | undefined)[] = new Array(CHANNEL_NUMBERS);
+  /** URLs of the numbered channels (see {@link channelUrls}). */
+  private readonly channelUrls: readonly string[];
 
   /** A generator with `config` (unset fields take {@link NEXMARK_DEFAULTS}). */
   constructor(config: Partial<NexmarkConfig> = {}) {
@@ -108,6 +128,7 @@ export class NexmarkGenerator {
       throw new RangeError(`nexmark: seed must be an integer, got ${c.seed}`);
     this.config = c;
     this.pools = new StringPools(c.seed);
+    this.channelUrls = channelUrls(c.seed, this.pools);
     this.delay = 1000 / c.firstEventRate;
   }
 
@@ -148,7 +169,7 @@ export class NexmarkGenerator {
 
   /** A price: log-uniform in [1, 1 000 000] units of 100. */
   private price(): number {
-    return Math.round(Math.pow(10, this.rng.float() * 6) * 100);
+    return priceOf(this.rng.next());
   }
 
   /** A person id near `last`: one of about the last 1000, up to 10 ahead. */
@@ -243,8 +264,8 @@ export class NexmarkGenerator {
       url = CHANNEL_URLS[c]!;
     } else {
       const c = rng.int(CHANNEL_NUMBERS);
-      channel = this.channelNames[c] ??= `channel-${c}`;
-      url = this.channelUrl(c);
+      channel = CHANNEL_NAMES[c]!;
+      url = this.channelUrls[c]!;
     }
     const size = 8 + 8 + 8 + channel.length + url.length + 8;
     return {
@@ -257,19 +278,33 @@ export class NexmarkGenerator {
       extra: this.extra(size, this.config.avgBidSize),
     };
   }
+}
 
-  /** The URL of channel `c`: made once per channel from the seed; 9 in 10 carry `channel_id`. */
-  private channelUrl(c: number): string {
-    let url = this.channelUrls[c];
-    if (url !== undefined) return url;
-    const rng = new Rng();
-    rng.reset(this.config.seed ^ 0x5bd1e995, c);
-    const p = this.pools;
-    url = `https://www.nexmark.com/${p.word(rng)}/${p.word(rng)}/${p.word(rng)}/item.htm?query=1`;
+/** `channel-<n>` for every numbered channel. */
+const CHANNEL_NAMES: readonly string[] = Array.from(
+  { length: CHANNEL_NUMBERS },
+  (_, c) => `channel-${c}`,
+);
+
+/** The numbered channels' URLs of the last seed asked for (a job's splits share one seed). */
+let lastChannelUrls: { seed: number; urls: readonly string[] } | undefined;
+
+/**
+ * The URL of every numbered channel under `seed`: three words from the pools; 9 in 10 carry a
+ * `channel_id`. Made at once, so the per-event path only indexes an array.
+ */
+function channelUrls(seed: number, pools: StringPools): readonly string[] {
+  if (lastChannelUrls?.seed === seed) return lastChannelUrls.urls;
+  const rng = new Rng();
+  const urls: string[] = [];
+  for (let c = 0; c < CHANNEL_NUMBERS; c++) {
+    rng.reset(seed ^ 0x5bd1e995, c);
+    let url = `https://www.nexmark.com/${pools.word(rng)}/${pools.word(rng)}/${pools.word(rng)}/item.htm?query=1`;
     if (rng.int(10) > 0) url += `&channel_id=${Math.abs(mix(c))}`;
-    this.channelUrls[c] = url;
-    return url;
+    urls.push(url);
   }
+  lastChannelUrls = { seed, urls };
+  return urls;
 }
 
 /** Four random digits. */

@@ -13,13 +13,26 @@ export function mix32(x: number): number {
 
 /** mulberry32, reseedable. */
 export class Rng {
+  /** The state, an int32 (a small integer to V8, never a heap number). */
   private s = 0;
+  /** The last seed and high word given to {@link reset}, with their hashes as int32s. */
+  private seed = 0;
+  private seedHash = mix32(0x9e3779b9) | 0;
+  private hi = 0;
+  private hiHash = mix32(0x2545f491) | 0;
 
   /** Reseeds from `seed` and the event number `n` (any safe integer). */
   reset(seed: number, n: number): void {
-    const lo = n >>> 0;
-    const hi = Math.floor(n / 4294967296) >>> 0;
-    this.s = mix32(mix32(seed ^ 0x9e3779b9) ^ mix32(lo + 0x632be5ab) ^ mix32(hi + 0x2545f491));
+    if (seed !== this.seed) {
+      this.seed = seed;
+      this.seedHash = mix32(seed ^ 0x9e3779b9) | 0;
+    }
+    const hi = n < 4294967296 && n >= 0 ? 0 : Math.floor(n / 4294967296) >>> 0;
+    if (hi !== this.hi) {
+      this.hi = hi;
+      this.hiHash = mix32(hi + 0x2545f491) | 0;
+    }
+    this.s = mix32(this.seedHash ^ mix32((n >>> 0) + 0x632be5ab) ^ this.hiHash) | 0;
   }
 
   /** A uniform 32-bit unsigned integer. */
