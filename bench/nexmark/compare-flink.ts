@@ -1,7 +1,7 @@
 /**
  * Nexmark on Strom beside Apache Flink, on the same machine in the same run:
  *
- *   npm run bench:compare-flink -- [--queries q0,q5] [--events N] [--parallelism P]
+ *   npm run bench:compare-flink -- [--queries q0,q5] [--events N] [--parallelism P] [--runs K]
  *
  * Writes N events once to a JSON-lines file, then runs each query on Strom (a child process of
  * this Node) and on Flink (bench/flink's launcher: the same SQL file in a local mini-cluster, the
@@ -12,7 +12,9 @@
  * mismatch is reported with examples). Each engine is timed from its job's submission to its end
  * (no process or JVM start-up) and charged its process CPU time over that span; the table shows
  * events/s per core (events over CPU seconds) for both, their ratio Strom/Flink, and peak
- * resident memory, and ends with one line per query:
+ * resident memory. With `--runs K` each query runs K times on each engine, alternating; the
+ * table shows the median rate and the highest peak memory, a line lists every run's rates, and
+ * every run's results are compared. The output ends with one line per query:
  * `q5 strom=412000 flink=198000 ratio=2.08 results=match`. Results are appended to
  * bench/results/compare-flink.jsonl.
  */
@@ -262,6 +264,69 @@ function difference(strom: string[], flink: string[]): string {
 }
 
 const perCore = (events: number, r: EngineRun) => events / (r.cpuMs / 1000);
+
+/** The middle value (the mean of the middle two for an even count); 0 for none. */
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Both engines' run of one query, and whether their results agree. */
+interface Round {
+  readonly strom: EngineRun;
+  readonly flink: EngineRun;
+  /** `match`, `MISMATCH`, `FAILED` or `n/a`. */
+  readonly verdict: string;
+  readonly detail: string;
+}
+
+/** Runs `query` once on each engine (Strom first) under `dir` and compares their results. */
+function runRound(
+  query: string,
+  dir: string,
+  input: string,
+  parallelism: number,
+  events: number,
+): Round {
+  const results: Record<string, EngineRun> = {};
+  const outputs: Record<string, string> = {};
+  for (const engine of ["strom", "flink"]) {
+    const engineDir = join(dir, engine);
+    rmSync(engineDir, { recursive: true, force: true });
+    mkdirSync(engineDir, { recursive: true });
+    const output = join(engineDir, "out");
+    const collect = UPDATING.has(query) ? join(engineDir, "final.jsonl") : undefined;
+    const scriptPath = join(engineDir, `${query}.sql`);
+    writeFileSync(scriptPath, comparisonScript(query, input, output));
+    results[engine] =
+      engine === "strom"
+        ? runStrom(query, scriptPath, collect, parallelism, events)
+        : runFlink(query, scriptPath, collect, parallelism);
+    outputs[engine] = collect ?? output;
+  }
+  const strom = results["strom"]!;
+  const flink = results["flink"]!;
+  if (strom.error !== undefined || flink.error !== undefined) {
+    const detail = [
+      strom.error !== undefined ? `strom: ${strom.error}` : "",
+      flink.error !== undefined ? `flink: ${flink.error}` : "",
+    ]
+      .filter((x) => x !== "")
+      .join("; ");
+    return { strom, flink, verdict: "FAILED", detail };
+  }
+  if (UNCOMPARABLE[query] !== undefined) {
+    return { strom, flink, verdict: "n/a", detail: UNCOMPARABLE[query]! };
+  }
+  const csv = query === "q10";
+  const detail = difference(
+    resultLines(outputs["strom"]!, csv),
+    resultLines(outputs["flink"]!, csv),
+  );
+  return { strom, flink, verdict: detail === "" ? "match" : "MISMATCH", detail };
+}
 const fmt = (n: number) => Math.round(n).toString();
 
 async function child(args: Record<string, string>, query: string): Promise<void> {
@@ -287,6 +352,10 @@ async function main(): Promise<void> {
   const args = parseArgs(argv);
   const events = Number(args["events"] ?? 2_000_000);
   const parallelism = Number(args["parallelism"] ?? 1);
+  const runs = Number(args["runs"] ?? 1);
+  if (!Number.isSafeInteger(runs) || runs < 1) {
+    throw new Error(`--runs must be a positive integer, got '${args["runs"]}'`);
+  }
   const queries = (args["queries"] ?? QUERIES.join(",")).split(",").map((q) => q.trim());
   for (const q of queries) if (!QUERIES.includes(q)) throw new Error(`unknown query '${q}'`);
 
@@ -310,50 +379,32 @@ async function main(): Promise<void> {
       console.log(`${query.padEnd(6)} skipped: ${SKIPPED[query]}`);
       continue;
     }
-    const results: Record<string, EngineRun> = {};
-    const outputs: Record<string, string> = {};
-    for (const engine of ["strom", "flink"]) {
-      const dir = join(work, query, engine);
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const output = join(dir, "out");
-      const collect = UPDATING.has(query) ? join(dir, "final.jsonl") : undefined;
-      const scriptPath = join(dir, `${query}.sql`);
-      writeFileSync(scriptPath, comparisonScript(query, input, output));
-      results[engine] =
-        engine === "strom"
-          ? runStrom(query, scriptPath, collect, parallelism, events)
-          : runFlink(query, scriptPath, collect, parallelism);
-      outputs[engine] = collect ?? output;
+    const rounds: Round[] = [];
+    for (let r = 0; r < runs; r++) {
+      const round = runRound(query, join(work, query), input, parallelism, events);
+      rounds.push(round);
+      if (round.verdict === "FAILED") break;
     }
-    const s = results["strom"]!;
-    const f = results["flink"]!;
-    let verdict: string;
-    let detail: string;
-    if (s.error !== undefined || f.error !== undefined) {
-      verdict = "FAILED";
-      detail = [
-        s.error !== undefined ? `strom: ${s.error}` : "",
-        f.error !== undefined ? `flink: ${f.error}` : "",
-      ]
-        .filter((x) => x !== "")
-        .join("; ");
-    } else if (UNCOMPARABLE[query] !== undefined) {
-      verdict = "n/a";
-      detail = UNCOMPARABLE[query]!;
-    } else {
-      const csv = query === "q10";
-      detail = difference(resultLines(outputs["strom"]!, csv), resultLines(outputs["flink"]!, csv));
-      verdict = detail === "" ? "match" : "MISMATCH";
-    }
-    const sRate = s.error === undefined ? perCore(events, s) : 0;
-    const fRate = f.error === undefined ? perCore(events, f) : 0;
+    const bad = rounds.findIndex((r) => r.verdict === "FAILED" || r.verdict === "MISMATCH");
+    const shown = bad >= 0 ? rounds[bad]! : rounds[0]!;
+    const verdict = shown.verdict;
+    const detail = bad >= 0 && rounds.length > 1 ? `run ${bad + 1}: ${shown.detail}` : shown.detail;
+    const ok = (e: "strom" | "flink") => rounds.filter((r) => r[e].error === undefined);
+    const sRate = median(ok("strom").map((r) => perCore(events, r.strom)));
+    const fRate = median(ok("flink").map((r) => perCore(events, r.flink)));
+    const sMem = Math.max(0, ...rounds.map((r) => r.strom.peakRssBytes));
+    const fMem = Math.max(0, ...rounds.map((r) => r.flink.peakRssBytes));
     const ratio = sRate > 0 && fRate > 0 ? sRate / fRate : 0;
     console.log(
       `${query.padEnd(6)} ${fmt(sRate).padStart(15)} ${fmt(fRate).padStart(16)} ` +
-        `${ratio.toFixed(2).padStart(6)} ${(s.peakRssBytes / 2 ** 20).toFixed(0).padStart(10)} ` +
-        `${(f.peakRssBytes / 2 ** 20).toFixed(0).padStart(10)}  ${verdict}${detail ? ` (${detail})` : ""}`,
+        `${ratio.toFixed(2).padStart(6)} ${(sMem / 2 ** 20).toFixed(0).padStart(10)} ` +
+        `${(fMem / 2 ** 20).toFixed(0).padStart(10)}  ${verdict}${detail ? ` (${detail})` : ""}`,
     );
+    if (runs > 1) {
+      const each = (e: "strom" | "flink") =>
+        rounds.map((r) => (r[e].error === undefined ? fmt(perCore(events, r[e])) : "-")).join(" ");
+      console.log(`       runs: strom ${each("strom")}; flink ${each("flink")}`);
+    }
     summary.push(
       `${query} strom=${fmt(sRate)} flink=${fmt(fRate)} ratio=${ratio.toFixed(2)} results=${verdict}`,
     );
@@ -366,8 +417,9 @@ async function main(): Promise<void> {
         query,
         events,
         parallelism,
-        strom: s,
-        flink: f,
+        runs: rounds.length,
+        strom: rounds.map((r) => r.strom),
+        flink: rounds.map((r) => r.flink),
         stromPerCore: sRate,
         flinkPerCore: fRate,
         ratio,
