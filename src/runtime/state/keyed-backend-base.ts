@@ -158,6 +158,12 @@ export abstract class KeyedBackendBase implements KeyedStateBackend {
     return this.key;
   }
 
+  /** The current key's map form (`keyToMapKey`), computed once per key. */
+  getCurrentMapKey(): MapKey {
+    this.resolve();
+    return this.mapKey;
+  }
+
   /** The current key's key group. */
   getCurrentKeyGroup(): number {
     this.resolve();

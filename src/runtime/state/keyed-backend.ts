@@ -39,6 +39,8 @@ export interface KeyContext {
   setCurrentKey(key: unknown): void;
   /** The current key (computing it from the current record on first use). */
   getCurrentKey(): unknown;
+  /** The current key's map form (`keyToMapKey`), computed once per key. */
+  getCurrentMapKey(): string | number | bigint | boolean | null;
   /** Makes `record` the source of the current key; the key is computed only when needed. */
   setCurrentRecord(record: unknown, keyFn: KeyFn): void;
 }

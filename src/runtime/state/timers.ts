@@ -5,7 +5,6 @@
  * mailbox when the injected clock reaches them. While a timer fires, its key is the current key.
  */
 import type { Cancellable } from "../../core/time.ts";
-import { keyToMapKey } from "../../core/keygroups.ts";
 import { VOID_NAMESPACE, type KeyContext, type NamespaceKeyFn } from "./keyed-backend.ts";
 import type { TimerEntry } from "../checkpoint/snapshot.ts";
 
@@ -174,7 +173,7 @@ export class InternalTimerService<N> {
   }
 
   private id(namespace: N, time: number): string {
-    const mk = keyToMapKey(this.keys.getCurrentKey());
+    const mk = this.keys.getCurrentMapKey();
     return `${time}\u0000${typeof mk}:${String(mk)}\u0000${this.nsKey(namespace)}`;
   }
 
