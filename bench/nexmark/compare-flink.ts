@@ -31,6 +31,7 @@ import {
 import { cpus, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "../tools/case-runner.ts";
 import { writeEventsFile } from "./events-file.ts";
 import { measure } from "./run-query.ts";
 import { QUERIES, nexmarkScript } from "./script.ts";
@@ -264,14 +265,7 @@ function difference(strom: string[], flink: string[]): string {
 }
 
 const perCore = (events: number, r: EngineRun) => events / (r.cpuMs / 1000);
-
-/** The middle value (the mean of the middle two for an even count); 0 for none. */
-function median(xs: readonly number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+const fmt = (n: number) => Math.round(n).toString();
 
 /** Both engines' run of one query, and whether their results agree. */
 interface Round {
@@ -327,7 +321,6 @@ function runRound(
   );
   return { strom, flink, verdict: detail === "" ? "match" : "MISMATCH", detail };
 }
-const fmt = (n: number) => Math.round(n).toString();
 
 async function child(args: Record<string, string>, query: string): Promise<void> {
   const collect = args["collect"];
@@ -389,9 +382,13 @@ async function main(): Promise<void> {
     const shown = bad >= 0 ? rounds[bad]! : rounds[0]!;
     const verdict = shown.verdict;
     const detail = bad >= 0 && rounds.length > 1 ? `run ${bad + 1}: ${shown.detail}` : shown.detail;
-    const ok = (e: "strom" | "flink") => rounds.filter((r) => r[e].error === undefined);
-    const sRate = median(ok("strom").map((r) => perCore(events, r.strom)));
-    const fRate = median(ok("flink").map((r) => perCore(events, r.flink)));
+    /** The median rate of the engine's runs that did not fail; 0 if all failed. */
+    const rate = (e: "strom" | "flink") => {
+      const ok = rounds.filter((r) => r[e].error === undefined);
+      return ok.length > 0 ? median(ok.map((r) => perCore(events, r[e]))) : 0;
+    };
+    const sRate = rate("strom");
+    const fRate = rate("flink");
     const sMem = Math.max(0, ...rounds.map((r) => r.strom.peakRssBytes));
     const fMem = Math.max(0, ...rounds.map((r) => r.flink.peakRssBytes));
     const ratio = sRate > 0 && fRate > 0 ? sRate / fRate : 0;

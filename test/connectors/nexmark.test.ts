@@ -1,8 +1,9 @@
 /**
  * The Nexmark generator and source: the 1:3:46 proportions, dense ids, hot keys, prices and
- * expiry within their ranges, the table-made price against Math.pow, field formats, record sizes near their averages, event time from
- * the first-event rate, the same events for the same seed at any parallelism, interleaved
- * splits with ascending event time, and wall-clock pacing without max emit speed.
+ * expiry within their ranges, the table-made price against Math.pow, field formats, record
+ * sizes near their averages, event time from the first-event rate, the same events for the same
+ * seed at any parallelism, interleaved splits with ascending event time, and wall-clock pacing
+ * without max emit speed.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

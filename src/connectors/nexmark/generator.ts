@@ -108,6 +108,9 @@ export class NexmarkGenerator {
   private readonly rng = new Rng();
   /** Event time between two consecutive events, ms (fractional). */
   private readonly delay: number;
+  /** The seed and base time, copied from {@link config} for the per-event path. */
+  private readonly seed: number;
+  private readonly baseTime: number;
   /** URLs of the numbered channels (see {@link channelUrls}). */
   private readonly channelUrls: readonly string[];
 
@@ -130,17 +133,19 @@ export class NexmarkGenerator {
     this.pools = new StringPools(c.seed);
     this.channelUrls = channelUrls(c.seed, this.pools);
     this.delay = 1000 / c.firstEventRate;
+    this.seed = c.seed;
+    this.baseTime = c.baseTime;
   }
 
   /** The event time of event `n`, epoch ms. */
   timestampOf(n: number): number {
-    return this.config.baseTime + Math.floor(n * this.delay);
+    return this.baseTime + Math.floor(n * this.delay);
   }
 
   /** Event `n` (0-based). */
   event(n: number): NexmarkEvent {
     const rng = this.rng;
-    rng.reset(this.config.seed, n);
+    rng.reset(this.seed, n);
     const t = this.timestampOf(n);
     const rem = n % PROPORTION_DENOMINATOR;
     if (rem === 0) {

@@ -27,7 +27,7 @@ export class Rng {
       this.seed = seed;
       this.seedHash = mix32(seed ^ 0x9e3779b9) | 0;
     }
-    const hi = n < 4294967296 && n >= 0 ? 0 : Math.floor(n / 4294967296) >>> 0;
+    const hi = Math.floor(n / 4294967296) >>> 0;
     if (hi !== this.hi) {
       this.hi = hi;
       this.hiHash = mix32(hi + 0x2545f491) | 0;
